@@ -1,0 +1,190 @@
+"""The command line: parse -> call the core -> render -> exit code. No YAML and no Rich here."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+try:  # Typer 0.29+ vendors Click as typer._click; older releases depend on Click itself.
+    from typer._click import ClickException
+except ImportError:  # pragma: no cover
+    from click import ClickException  # type: ignore[no-redef, assignment]
+
+from ms_ref import __version__, models, views
+from ms_ref.errors import ExitCode, MsrefError, UsageError
+from ms_ref.render import FORMATS, render
+
+HELP = (
+    "msref: an offline, cited reference on multiple sclerosis: how MS affects the immune system, and its "
+    f"treatments.\n\n{models.NOTICE}"
+)
+
+app = typer.Typer(
+    name="msref",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        envvar="MSREF_FORMAT",
+        case_sensitive=False,
+        help="auto (rich on a terminal, plain when piped), rich, plain, markdown or json. Default from MSREF_FORMAT.",
+        show_default=True,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+def _output(view: dict[str, object], fmt: Format, as_json: bool) -> None:
+    render(view, "json" if as_json else fmt.value)
+
+
+def _kb() -> dict[str, object]:
+    from ms_ref.loader import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+def _version(value: bool) -> None:
+    if not value:
+        return
+    try:
+        reviewed = _kb().get("newest_reviewed")
+        typer.echo(f"msref {__version__} (knowledge base reviewed up to {reviewed})")
+    except MsrefError:
+        typer.echo(f"msref {__version__} (knowledge base invalid: run `msref validate`)")
+    raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and the knowledge base's newest review date."),
+    ] = None,
+) -> None:
+    """msref: an offline, cited reference on multiple sclerosis."""
+
+
+@app.command()
+def explain(
+    query: Annotated[str, typer.Argument(help="A term or treatment: id, name, brand or abbreviation.")],
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain a term, treatment, treatment family or immune-cascade step."""
+    _output(views.explain(_kb(), query), fmt, as_json)
+
+
+@app.command()
+def treatments(
+    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Family: dmt, symptomatic, rehabilitation, stem-cell, complementary.")] = None,
+    route: Annotated[Optional[str], typer.Option("--route", help="oral, injection or infusion.")] = None,
+    ms_form: Annotated[Optional[str], typer.Option("--for", help="MS form: CIS, RRMS, active SPMS, SPMS, PPMS.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="approved, off-label, investigational, withdrawn or therapy.")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """List treatments, grouped by family, with optional filters."""
+    _output(views.treatments(_kb(), family, route, ms_form, status), fmt, as_json)
+
+
+@app.command()
+def compare(
+    names: Annotated[list[str], typer.Argument(help="Two or more treatments.")],
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare treatments side by side (never ranked: the trials were not head to head)."""
+    _output(views.compare(_kb(), names), fmt, as_json)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for in every field.")],
+    kind: Annotated[Optional[str], typer.Option("--kind", help="treatment, term, step or family.")] = None,
+    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Only treatments of this family.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="At most this many results.")] = 20,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Full-text search over every field, ranked, showing where each hit matched."""
+    _output(views.search_view(_kb(), text, kind, family, limit), fmt, as_json)
+
+
+@app.command()
+def glossary(
+    category: Annotated[Optional[str], typer.Option("--category", "-c", help="Only terms of this category.")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the glossary of MS terms."""
+    _output(views.glossary(_kb(), category), fmt, as_json)
+
+
+@app.command()
+def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
+    """How MS affects the immune system, step by step, with the treatments acting at each step."""
+    _output(views.immune(_kb()), fmt, as_json)
+
+
+@app.command()
+def sources(
+    query: Annotated[str, typer.Argument(help="A term or treatment.")],
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an entry's citations and review date."""
+    _output(views.sources(_kb(), query), fmt, as_json)
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="A knowledge-base folder and/or your own entry files.")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate the shipped knowledge base and your own entries, or the given files (exit 3 on problems)."""
+    view, ok = views.validate_view(paths or [])
+    _output(view, fmt, as_json)
+    if not ok:
+        raise typer.Exit(3)
+
+
+@app.command()
+def paths(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
+    """Show where the knowledge base, your own entries and the cache live."""
+    _output(views.paths_view(), fmt, as_json)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the Typer app; every expected failure becomes a message on stderr and an exit code."""
+    import sys
+
+    try:
+        result = app(args=argv, prog_name="msref", standalone_mode=False)
+    except MsrefError as exc:
+        sys.stderr.write(f"msref: error: {exc.message}\n")
+        for hint in exc.hints:
+            sys.stderr.write(f"  {hint}\n")
+        if isinstance(exc, UsageError):
+            sys.stderr.write("Try 'msref --help' for help.\n")
+        return exc.exit_code
+    except ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("\n")
+        return ExitCode.INTERRUPTED
+    return result if isinstance(result, int) else 0

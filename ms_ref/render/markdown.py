@@ -1,0 +1,73 @@
+"""GitHub-flavoured Markdown that pastes cleanly into notes."""
+
+from __future__ import annotations
+
+from ms_ref.models import NOTICE
+from ms_ref.render import safe
+
+# Characters that would start Markdown or HTML syntax inside running text; in table cells "|" too.
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})
+_CELL_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+
+
+def text(value: object, table: bool = False) -> str:
+    """Data text escaped for Markdown, on one line."""
+    escaped = safe(value).translate(_CELL_ESCAPES if table else _ESCAPES)
+    escaped = " ".join(escaped.split())
+    # A leading "#", "-", "+", ">" or "1." would turn running text into a heading, list or quote.
+    if escaped[:1] in "#+->" and escaped:
+        escaped = "\\" + escaped
+    return escaped
+
+
+def _value(value: object, table: bool = False) -> str:
+    if isinstance(value, list):
+        return "; ".join(text(item, table) for item in value)
+    return text(value, table)
+
+
+def _link(title: str, url: str) -> str:
+    url = safe(url)
+    target = f"<{url}>" if any(c in url for c in " ()<>") else url
+    return f"[{text(title)}]({target.replace('>', '%3E') if target[0] != '<' else target})"
+
+
+def lines(view: dict[str, object], notice: bool = True) -> list[str]:
+    out: list[str] = []
+    level = 1
+    for block in view["doc"]:  # type: ignore[attr-defined]
+        kind = block[0]
+        if kind == "title":
+            out += [f"# {text(block[1])}", ""]
+            if block[2]:
+                out += [f"*{text(block[2])}*", ""]
+            level = 2
+        elif kind == "heading":
+            out += [f"{'#' * level} {text(block[1])}", ""]
+        elif kind == "para":
+            out += [text(block[1]), ""]
+        elif kind == "note":
+            out += [f"> **Note:** {text(block[1])}", ""]
+        elif kind == "fields":
+            for label, value in block[1]:
+                out.append(f"- **{text(label)}:** {_value(value)}")
+            out.append("")
+        elif kind == "bullets":
+            out += [f"- {text(item)}" for item in block[1]] + [""]
+        elif kind == "links":
+            out += [f"- {_link(title, url)}" for title, url in block[1]] + [""]
+        elif kind == "table":
+            headers, rows = block[1], block[2]
+            out.append("| " + " | ".join(text(h, True) or " " for h in headers) + " |")
+            out.append("|" + "|".join(" --- " for _ in headers) + "|")
+            out += ["| " + " | ".join(_value(c, True) for c in row) + " |" for row in rows]
+            out.append("")
+    if notice:
+        out += [f"*{text(NOTICE)}*", ""]
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def write(view: dict[str, object], out: object) -> None:
+    out.write("\n".join(lines(view)) + "\n")  # type: ignore[attr-defined]
