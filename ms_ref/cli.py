@@ -115,7 +115,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Words to look for in every field.")],
     kind: Annotated[Optional[str], typer.Option("--kind", help="treatment, term, step or family.")] = None,
     family: Annotated[Optional[str], typer.Option("--type", "-t", help="Only treatments of this family.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="At most this many results.")] = 10,
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
 ) -> None:

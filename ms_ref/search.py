@@ -77,9 +77,9 @@ def build_name_index(
 
 def _field_text(value: object) -> str:
     if isinstance(value, dict):
-        return " ".join(_field_text(item) for item in value.values())
+        return "; ".join(_field_text(item) for item in value.values())
     if isinstance(value, list):
-        return " ".join(_field_text(item) for item in value)
+        return "; ".join(_field_text(item) for item in value)
     return "" if value is None else str(value)
 
 

@@ -4,10 +4,12 @@ A view is a dict {"data": <JSON payload>, "doc": [blocks]}. Renderers turn block
 or Markdown; the JSON renderer prints `data`. Blocks are tuples:
 
     ("title", text, subtitle)      ("heading", text)       ("para", text)
-    ("fields", [(label, value)])   ("table", headers, rows)
+    ("fields", [(label, value)])   ("table", headers, rows)   ("matrix", headers, rows)
     ("bullets", [text])            ("links", [(title, url)])   ("note", text)
 
-where a value or a table cell is a string or a list of strings.
+where a value or a table cell is a string or a list of strings. A matrix is a table whose first column
+names a field and whose other columns are entries side by side (compare); renderers that cannot show
+wide tables (plain text) lay it out field by field.
 """
 
 from __future__ import annotations
@@ -277,7 +279,7 @@ def compare(kb: dict[str, object], queries: list[str]) -> dict[str, object]:
     doc: list[tuple[object, ...]] = [
         ("title", "Comparison: " + ", ".join(headers[1:]), "side by side, not ranked"),
         ("note", models.COMPARE_CAVEAT),
-        ("table", headers, rows),
+        ("matrix", headers, rows),
     ]
     for entry in chosen:
         doc.append(("heading", f"Sources: {entry['name']}"))

@@ -56,7 +56,7 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
             out += [f"- {text(item)}" for item in block[1]] + [""]
         elif kind == "links":
             out += [f"- {_link(title, url)}" for title, url in block[1]] + [""]
-        elif kind == "table":
+        elif kind in ("table", "matrix"):
             headers, rows = block[1], block[2]
             out.append("| " + " | ".join(text(h, True) or " " for h in headers) + " |")
             out.append("|" + "|".join(" --- " for _ in headers) + "|")

@@ -51,6 +51,13 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
         elif kind == "table":
             out.extend(_table(block[1], block[2]))
             out.append("")
+        elif kind == "matrix":
+            # Side by side does not survive a pipe: one field at a time, each entry on its own line.
+            names = block[1][1:]
+            for row in block[2]:
+                out.append(safe(row[0]))
+                out.extend(f"- {safe(name)}: {_value(cell)}" for name, cell in zip(names, row[1:]))
+                out.append("")
     if notice:
         gap()
         out.append(NOTICE)

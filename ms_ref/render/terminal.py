@@ -59,7 +59,7 @@ def write(view: dict[str, object], out: object) -> None:
                 line.append(safe(url), style="blue underline")
                 console.print(line)
             console.print()
-        elif kind == "table":
+        elif kind in ("table", "matrix"):
             table = Table(box=box.SIMPLE_HEAD, show_lines=False, header_style="bold")
             for header in block[1]:
                 table.add_column(Text(safe(header)), overflow="fold")
