@@ -56,6 +56,16 @@ def _kb() -> dict[str, object]:
     return load_knowledge_base()
 
 
+def _complete_entry(incomplete: str) -> list[tuple[str, str]]:
+    """Entry ids, names and aliases for shell completion; silent if the data cannot be read."""
+    from ms_ref.search import completions
+
+    try:
+        return completions(_kb(), incomplete)
+    except MsrefError:
+        return []
+
+
 def _version(value: bool) -> None:
     if not value:
         return
@@ -79,7 +89,10 @@ def main_callback(
 
 @app.command()
 def explain(
-    query: Annotated[str, typer.Argument(help="A term or treatment: id, name, brand or abbreviation.")],
+    query: Annotated[
+        str,
+        typer.Argument(help="A term or treatment: id, name, brand or abbreviation.", autocompletion=_complete_entry),
+    ],
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
 ) -> None:
@@ -102,7 +115,7 @@ def treatments(
 
 @app.command()
 def compare(
-    names: Annotated[list[str], typer.Argument(help="Two or more treatments.")],
+    names: Annotated[list[str], typer.Argument(help="Two or more treatments.", autocompletion=_complete_entry)],
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
 ) -> None:
@@ -141,7 +154,7 @@ def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def sources(
-    query: Annotated[str, typer.Argument(help="A term or treatment.")],
+    query: Annotated[str, typer.Argument(help="A term or treatment.", autocompletion=_complete_entry)],
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
 ) -> None:

@@ -18,7 +18,7 @@ from ms_ref.errors import DataError
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 # --------------------------------------------------------------------------------------------------
@@ -435,6 +435,7 @@ def build_knowledge_base(shipped: list[str], user: list[str]) -> tuple[dict[str,
         "names": names,
         "overrides": overrides,
         "newest_reviewed": max(reviewed) if reviewed else None,
+        "lookup": search.build_lookup_index(entries),
         "text_index": search.build_text_index(entries),
     }
     return kb, problems

@@ -175,27 +175,252 @@ def snippet(text: str, tokens: list[str], width: int = 60) -> str:
     return prefix + text[start:end].strip() + suffix
 
 
-def find_entry(kb: dict[str, object], query: str) -> tuple[list[str], list[str]]:
-    """Ids that `query` names exactly (after normalisation), and suggestions when there are none."""
-    key = normalise(query)
+# --------------------------------------------------------------------------------------------------
+# Resolving what people type to one entry
+#
+# Tiers, first answer wins: exact (normalised) -> canonical (spelling, plurals, possessives, "multiple
+# sclerosis" = "MS", trouble/difficulty/problem) -> canonical without filler words ("what is the ...")
+# -> same words in any order -> leading words of one entry's name -> all words inside one entry's name
+# -> typo-tolerant (edit distance within a length-dependent allowance). Any tier that finds several
+# entries reports them as ambiguous instead of choosing. Nothing is answered from the free text of an
+# entry: a confident wrong answer is worse than none.
+
+_SYNONYMS = {
+    "trouble": "problem",
+    "difficulty": "problem",
+    "issue": "problem",
+    "rehab": "rehabilitation",
+    "physio": "physiotherapy",
+    "hep": "hepatitis",
+    "keto": "ketogenic",
+}
+_FILLERS = frozenset(
+    "what whats is are a an the my about define definition of meaning explain does mean means tell me "
+    "please info information on for in with".split()
+)
+# Words that qualify a name without changing what it names: "EDSS score", "Kesimpta pen",
+# "NfL blood test", "ocrelizumab side effects". Dropped only when the whole query found nothing.
+_QUALIFIERS = frozenset(
+    "score scale test testing blood level scan risk tablet pill capsule pen injection infusion drug "
+    "medication medicine treatment therapy biosimilar generic side effect dose dosage oil supplement "
+    "symptom disease syndrome active".split()
+)
+
+
+def _spelling(word: str) -> str:
+    """Fold British and American spellings together (both the index and the query go through this)."""
+    if len(word) > 4:
+        word = word.replace("ae", "e").replace("oe", "e")
+    if len(word) > 5:
+        if word.endswith("our"):
+            word = word[:-3] + "or"
+        for uk, us in (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("yse", "yze"),
+                       ("lling", "ling"), ("lled", "led")):
+            if word.endswith(uk):
+                word = word[: -len(uk)] + us
+                break
+    if len(word) > 4 and word.endswith(("bre", "tre")):
+        word = word[:-2] + "er"
+    return {"grey": "gray", "programme": "program", "ageing": "aging"}.get(word, word.replace("smould", "smold"))
+
+
+def canonical_words(text: str) -> list[str]:
+    """Normalised words with spelling, plural, possessive and synonym differences folded away."""
+    words = normalise(text).split()
+    folded: list[str] = []
+    index = 0
+    while index < len(words):
+        if words[index] == "multiple" and index + 1 < len(words) and words[index + 1] == "sclerosis":
+            folded.append("ms")
+            index += 2
+            continue
+        word = _spelling(_stem(words[index]))
+        folded.append(_SYNONYMS.get(word, word))
+        index += 1
+    return folded
+
+
+def canonical(text: str) -> str:
+    return " ".join(canonical_words(text))
+
+
+def build_lookup_index(entries: dict[str, dict[str, object]]) -> dict[str, object]:
+    """Canonical and word-order-free keys for every id, name and alias."""
+    canon: dict[str, list[str]] = {}
+    unordered: dict[str, list[str]] = {}
+    for entry_id, entry in entries.items():
+        for key in entry_keys(entry):
+            words = canonical_words(key)
+            for table, folded in ((canon, " ".join(words)), (unordered, " ".join(sorted(words)))):
+                owners = table.setdefault(folded, [])
+                if entry_id not in owners:
+                    owners.append(entry_id)
+    return {"canon": canon, "unordered": unordered}
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _allowance(length: int) -> int:
+    """Typos tolerated for a query of this length: none for abbreviations, more for long names."""
+    if length < 5:
+        return 0
+    if length < 9:
+        return 1
+    if length < 14:
+        return 2
+    return 3
+
+
+def resolve_query(kb: dict[str, object], query: str) -> dict[str, object]:
+    """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none."""
     names: dict[str, list[str]] = kb["names"]  # type: ignore[assignment]
-    if key in names:
-        return list(names[key]), []
-    return [], suggest(kb, query)
+    lookup: dict[str, dict[str, list[str]]] = kb["lookup"]  # type: ignore[assignment]
+    entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
+    canon, unordered = lookup["canon"], lookup["unordered"]
+    words = canonical_words(query)
+    key = " ".join(words)
+
+    exact = names.get(normalise(query)) or canon.get(key)
+    if exact:
+        if len(exact) == 1 and entries[exact[0]]["kind"] != "treatment":
+            # A word that names a class ("interferon") and starts several treatments' names is ambiguous.
+            members = _unique(
+                i for k, ids in canon.items() if k.startswith(key + " ") for i in ids
+                if i != exact[0] and entries[i]["kind"] == "treatment"
+            )
+            if len(members) >= 2:
+                return _found([*exact, *members], "exact")
+        return _found(exact, "exact")
+
+    content = [w for w in words if w not in _FILLERS]
+    if not content:
+        return _found([], "none")
+    variants = [content]
+    if len(content) > 1 and "ms" in content:
+        variants.append([w for w in content if w != "ms"])
+    plain = [w for w in variants[-1] if w not in _QUALIFIERS]
+    if plain and plain != variants[-1]:
+        variants.append(plain)
+
+    for variant in variants:
+        found = canon.get(" ".join(variant)) or unordered.get(" ".join(sorted(variant)))
+        if found:
+            return _found(found, "canonical")
+    for variant in variants:
+        phrase = " ".join(variant)
+        prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
+        if prefixed:
+            return _found(prefixed, "prefix")
+    for variant in variants:
+        wanted = set(variant)
+        inside = _unique(
+            i for k, ids in canon.items()
+            if wanted <= set(k.split()) and 2 * len(wanted) >= len(k.split()) for i in ids
+        )
+        if inside:
+            return _found(inside, "words")
+    # The start of a long word ("spastic", "natali"): only from six letters, so "ms" or "cd" never do this.
+    phrase = " ".join(variants[-1])
+    if len(phrase) >= 6:
+        started = _unique(i for k, ids in canon.items() if k.startswith(phrase) for i in ids)
+        if started:
+            return _found(started, "prefix")
+    # Several names in one query ("tysabri pml"): each is an entry; list them all.
+    last = variants[-1]
+    if len(last) > 1 and all(word in canon for word in last):
+        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
+    for variant in variants:
+        phrase = " ".join(variant)
+        allowed = _allowance(len(phrase))
+        if not allowed or len(phrase) > 120:
+            continue
+        hits = [(k, d) for k, d in closest_keys(phrase, list(canon), allowed) if _plausible_typo(phrase, k)]
+        if hits:
+            best = min(distance for _key, distance in hits)
+            return _found(_unique(i for k, distance in hits if distance == best for i in canon[k]), "fuzzy")
+    return _found([], "none")
+
+
+def _found(ids: list[str], match: str) -> dict[str, object]:
+    ids = _unique(ids)
+    return {"ids": ids, "match": match if len(ids) <= 1 else "ambiguous"}
+
+
+def _plausible_typo(phrase: str, key: str) -> bool:
+    """A near spelling counts as a typo only if no word changed wholesale: "vitamin b12" is not "vitamin d".
+
+    The first letter and the digits must agree ("remyelinating" is not "demyelinating"), and in a
+    several-word name each word may differ from its counterpart only by the edits its length allows.
+    """
+    from rapidfuzz.distance import OSA
+
+    if phrase[:1] != key[:1] or [c for c in phrase if c.isdigit()] != [c for c in key if c.isdigit()]:
+        return False
+    typed, known = phrase.split(), key.split()
+    if len(typed) == len(known) == 1:
+        return True
+    if len(typed) != len(known):
+        return OSA.distance("".join(typed), "".join(known)) <= 1
+    for a, b in zip(typed, known):
+        limit = 0 if len(b) < 3 else 1 if len(b) < 9 else 2
+        if a != b and OSA.distance(a, b) > limit:
+            return False
+    return True
+
+
+def closest_keys(phrase: str, keys: list[str], allowed: int) -> list[tuple[str, int]]:
+    """Keys within `allowed` edits of `phrase` (optimal string alignment: a swap of neighbours is one edit).
+
+    rapidfuzz computes this in C++; benchmarks/lookup_eval.py compares it with a pure-Python version and
+    with difflib on quality and cost.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return [(key, int(distance)) for key, distance, _index in
+            process.extract(phrase, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None)]
 
 
 def suggest(kb: dict[str, object], query: str, limit: int = 5) -> list[str]:
-    """Display names close to `query`, for 'did you mean' hints."""
-    import difflib
+    """Display names close to `query`, for 'did you mean' hints: near spellings, then full-text hits."""
+    from rapidfuzz import fuzz, process
 
-    key = normalise(query)
-    names: dict[str, list[str]] = kb["names"]  # type: ignore[assignment]
+    lookup: dict[str, dict[str, list[str]]] = kb["lookup"]  # type: ignore[assignment]
     entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
-    close = difflib.get_close_matches(key, list(names), n=limit * 2, cutoff=0.6)
+    canon = lookup["canon"]
+    phrase = canonical(query)[:120]
     found: list[str] = []
-    for name in close:
-        for entry_id in names[name]:
-            label = str(entries[entry_id]["name"])
-            if label not in found:
-                found.append(label)
-    return found[:limit]
+    if phrase:
+        for key, _score, _index in process.extract(phrase, list(canon), scorer=fuzz.ratio, score_cutoff=72, limit=limit * 2):
+            found.extend(canon[key])
+        for hit in full_text_search(kb, query[:500], limit=3):
+            if hit["score"] >= 4.0:  # type: ignore[operator]
+                found.append(str(hit["entry"]["id"]))  # type: ignore[index]
+    labels = []
+    for entry_id in _unique(found):
+        label = str(entries[entry_id]["name"])
+        if label not in labels:
+            labels.append(label)
+    return labels[:limit]
+
+
+def completions(kb: dict[str, object], incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Shell completions for an entry argument: ids, and one-word names and aliases, with a description.
+
+    Names with spaces are offered as their id, which needs no quoting in a shell.
+    """
+    entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
+    typed = incomplete.casefold()
+    found: dict[str, str] = {}
+    for entry_id, entry in entries.items():
+        name = str(entry["name"])
+        label = f"{name} ({entry['kind']})"
+        if entry_id.startswith(typed):
+            found.setdefault(entry_id, label)
+        for word in [name, *(entry.get("aliases") or [])]:  # type: ignore[misc]
+            word = str(word)
+            if " " not in word and word.casefold().startswith(typed) and word.casefold() != entry_id:
+                found.setdefault(word, f"{name} ({entry['kind']})" if word == name else f"= {name}")
+    return sorted(found.items(), key=lambda item: (item[0].casefold(), item[0]))[:limit]

@@ -59,21 +59,37 @@ def entry_json(entry: dict[str, object]) -> dict[str, object]:
 # Lookups
 
 
-def resolve(kb: dict[str, object], query: str, kinds: tuple[str, ...] = ()) -> dict[str, object]:
-    """The one entry `query` names, or NotFoundError with suggestions / the candidates."""
+def resolve(kb: dict[str, object], query: str) -> dict[str, object]:
+    """The one entry `query` names, or NotFoundError with suggestions / the candidates.
+
+    An answer found by tolerating typos or partial names is announced on stderr, so a reader sees what
+    msref took their words to mean.
+    """
     if not query.strip():
         raise UsageError("the query is empty; give a term or treatment name")
-    ids, suggestions = search.find_entry(kb, query)
+    found = search.resolve_query(kb, query)
+    ids: list[str] = found["ids"]  # type: ignore[assignment]
     entries = _entries(kb)
-    if kinds:
-        ids = [entry_id for entry_id in ids if entries[entry_id]["kind"] in kinds]
     if len(ids) == 1:
-        return entries[ids[0]]
+        entry = entries[ids[0]]
+        if found["match"] in ("prefix", "words", "fuzzy"):
+            import sys
+
+            sys.stderr.write(f"msref: showing {entry['name']} for {_quoted(query)}\n")
+        return entry
     if ids:
-        names = [f"{entries[i]['name']} ({KIND_LABELS[str(entries[i]['kind'])]})" for i in ids]
-        raise NotFoundError(f"{query!r} matches several entries; say which one", hints=names)
-    hints = [f"did you mean: {name}" for name in suggestions]
-    raise NotFoundError(f"no entry for {query!r}", hints=hints)
+        shown = [f"{entries[i]['name']} ({KIND_LABELS[str(entries[i]['kind'])]}): msref explain {i}" for i in ids[:12]]
+        if len(ids) > 12:
+            shown.append(f"... and {len(ids) - 12} more; `msref search` ranks them")
+        raise NotFoundError(f"{_quoted(query)} could mean several entries; say which one", hints=shown)
+    hints = [f"did you mean: {name}" for name in search.suggest(kb, query)]
+    raise NotFoundError(f"no entry for {_quoted(query)}", hints=hints)
+
+
+def _quoted(query: str) -> str:
+    """A query shown back to the user: quoted, with control characters escaped, and not too long."""
+    text = repr(query[:80] + ("..." if len(query) > 80 else ""))
+    return text
 
 
 def family_id(value: str) -> str:
@@ -317,7 +333,7 @@ def search_view(
         ],
     }
     if not hits:
-        raise NotFoundError(f"nothing in the knowledge base matches {text!r}", hints=[
+        raise NotFoundError(f"nothing in the knowledge base matches {_quoted(text)}", hints=[
             f"did you mean: {name}" for name in search.suggest(kb, text)
         ])
     doc: list[tuple[object, ...]] = [("title", f"Search: {text}", f"{len(hits)} ranked results")]

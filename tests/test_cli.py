@@ -64,10 +64,10 @@ def test_explain_json_is_the_whole_entry(run) -> None:
 
 
 def test_not_found_is_exit_1_with_suggestions_on_stderr(run) -> None:
-    result = run("explain", "demyelinaton")
+    result = run("explain", "remyelinating myelin")
     assert result.code == 1
     assert result.out == ""
-    assert "did you mean: Demyelination" in result.err
+    assert "did you mean: Remyelination" in result.err
 
 
 def test_unknown_family_is_a_usage_error_listing_valid_ones(run) -> None:
