@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -13,8 +14,11 @@ except ImportError:  # pragma: no cover
     from click import ClickException  # type: ignore[no-redef, assignment]
 
 from ms_ref import __version__, models, views
-from ms_ref.errors import ExitCode, MsrefError, UsageError
+from ms_ref.errors import ExitCode, MsrefError
 from ms_ref.render import FORMATS, render
+
+if TYPE_CHECKING:
+    from ms_ref.kb import KnowledgeBase
 
 HELP = (
     "msref: an offline, cited reference on multiple sclerosis: how MS affects the immune system, and its "
@@ -50,27 +54,30 @@ def _output(view: dict[str, object], fmt: Format, as_json: bool) -> None:
     render(view, "json" if as_json else fmt.value)
 
 
-def _kb() -> dict[str, object]:
+def _kb() -> KnowledgeBase:
     from ms_ref.loader import load_knowledge_base
 
     return load_knowledge_base()
 
 
+def _answer(build: Callable[[KnowledgeBase], dict[str, object]]) -> dict[str, object]:
+    from ms_ref.loader import answer
+
+    return answer(build)  # type: ignore[return-value]
+
+
 def _complete_entry(incomplete: str) -> list[tuple[str, str]]:
     """Entry ids, names and aliases for shell completion; silent if the data cannot be read."""
-    from ms_ref.search import completions
+    from ms_ref.fast import entry_completions
 
-    try:
-        return completions(_kb(), incomplete)
-    except MsrefError:
-        return []
+    return entry_completions(incomplete)
 
 
 def _version(value: bool) -> None:
     if not value:
         return
     try:
-        reviewed = _kb().get("newest_reviewed")
+        reviewed = _kb().newest_reviewed
         typer.echo(f"msref {__version__} (knowledge base reviewed up to {reviewed})")
     except MsrefError:
         typer.echo(f"msref {__version__} (knowledge base invalid: run `msref validate`)")
@@ -97,7 +104,7 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Explain a term, treatment, treatment family or immune-cascade step."""
-    _output(views.explain(_kb(), query), fmt, as_json)
+    _output(_answer(lambda kb: views.explain(kb, query)), fmt, as_json)
 
 
 @app.command()
@@ -110,7 +117,7 @@ def treatments(
     as_json: JsonOpt = False,
 ) -> None:
     """List treatments, grouped by family, with optional filters."""
-    _output(views.treatments(_kb(), family, route, ms_form, status), fmt, as_json)
+    _output(_answer(lambda kb: views.treatments(kb, family, route, ms_form, status)), fmt, as_json)
 
 
 @app.command()
@@ -120,7 +127,7 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare treatments side by side (never ranked: the trials were not head to head)."""
-    _output(views.compare(_kb(), names), fmt, as_json)
+    _output(_answer(lambda kb: views.compare(kb, names)), fmt, as_json)
 
 
 @app.command()
@@ -133,7 +140,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text search over every field, ranked, showing where each hit matched."""
-    _output(views.search_view(_kb(), text, kind, family, limit), fmt, as_json)
+    _output(_answer(lambda kb: views.search_view(kb, text, kind, family, limit)), fmt, as_json)
 
 
 @app.command()
@@ -143,13 +150,13 @@ def glossary(
     as_json: JsonOpt = False,
 ) -> None:
     """List the glossary of MS terms."""
-    _output(views.glossary(_kb(), category), fmt, as_json)
+    _output(_answer(lambda kb: views.glossary(kb, category)), fmt, as_json)
 
 
 @app.command()
 def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
     """How MS affects the immune system, step by step, with the treatments acting at each step."""
-    _output(views.immune(_kb()), fmt, as_json)
+    _output(_answer(views.immune), fmt, as_json)
 
 
 @app.command()
@@ -159,7 +166,7 @@ def sources(
     as_json: JsonOpt = False,
 ) -> None:
     """Show an entry's citations and review date."""
-    _output(views.sources(_kb(), query), fmt, as_json)
+    _output(_answer(lambda kb: views.sources(kb, query)), fmt, as_json)
 
 
 @app.command()
@@ -188,12 +195,9 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="msref", standalone_mode=False)
     except MsrefError as exc:
-        sys.stderr.write(f"msref: error: {exc.message}\n")
-        for hint in exc.hints:
-            sys.stderr.write(f"  {hint}\n")
-        if isinstance(exc, UsageError):
-            sys.stderr.write("Try 'msref --help' for help.\n")
-        return exc.exit_code
+        from ms_ref.fast import report
+
+        return report(exc)
     except ClickException as exc:
         exc.show()
         return exc.exit_code

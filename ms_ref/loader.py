@@ -1,24 +1,24 @@
 """Load the knowledge base: safe YAML -> validated, indexed plain data, cached between runs.
 
-The result is a dict of plain Python values (see `build_knowledge_base`), so it can be stored with
-`marshal` and read back in about a millisecond. YAML is parsed only when the cache is missing, stale,
-corrupt or unwritable; PyYAML is imported only then.
+The validated entries are compiled into small indexed pieces (ms_ref.compile, ms_ref.kb) and cached,
+so a command reads back only the pieces it needs. YAML is parsed only when the cache is missing,
+stale, corrupt or unwritable; PyYAML is imported only then.
 
 Every problem found is reported at once, each naming the file, the line, the entry and the key path.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
 from ms_ref import __version__, models, resources
 from ms_ref.errors import DataError
+from ms_ref.kb import CacheCorrupt, KnowledgeBase, memory_store, open_store, restamp, write_store
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 # --------------------------------------------------------------------------------------------------
@@ -377,12 +377,22 @@ def validate_file(path: str) -> tuple[dict[str, list[dict[str, object]]], list[s
 # Building the knowledge base
 
 
-def build_knowledge_base(shipped: list[str], user: list[str]) -> tuple[dict[str, object], list[str]]:
+def build_knowledge_base(shipped: list[str], user: list[str]) -> tuple[KnowledgeBase, list[str]]:
     """Validate every file, merge the user's entries over the shipped ones, check cross-references.
 
     Returns (knowledge base, problems). The knowledge base is only meaningful when problems is empty.
     """
+    kb, problems, _blobs = _build(shipped, user)
+    return kb, problems
+
+
+def _build(
+    shipped: list[str], user: list[str], base: KnowledgeBase | None = None
+) -> tuple[KnowledgeBase, list[str], dict[str, object]]:
+    """Validate and compile. With `base` (the shipped data, already compiled and checked when the
+    wheel was built), only the user's files are read from YAML."""
     from ms_ref import search
+    from ms_ref.compile import compile_blobs
 
     problems: list[str] = []
     entries: dict[str, dict[str, object]] = {}
@@ -390,7 +400,12 @@ def build_knowledge_base(shipped: list[str], user: list[str]) -> tuple[dict[str,
     kinds = {section: kind for section, (kind, _fields) in models.SECTIONS.items()}
     overrides: list[list[str]] = []
     user_ids: dict[str, str] = {}
-    for path in [*shipped, *user]:
+    if base is not None:
+        folder = os.path.dirname(shipped[0])
+        entries = base.all_entries()
+        base_where: dict[str, str] = base.meta["where"]  # type: ignore[assignment]
+        where = {i: os.path.join(folder, base_where.get(i, "?")) for i in entries}
+    for path in [*(shipped if base is None else []), *user]:
         sections, found, id_lines = validate_file(path)
         problems.extend(found)
         for section, items in sections.items():
@@ -425,20 +440,10 @@ def build_knowledge_base(shipped: list[str], user: list[str]) -> tuple[dict[str,
     problems.extend(_check_references(entries, where))
     names, name_problems = search.build_name_index(entries, where)
     problems.extend(name_problems)
-    order: dict[str, list[str]] = {kind: [] for kind in models.KINDS}
-    for entry_id, entry in entries.items():
-        order[str(entry["kind"])].append(entry_id)
-    reviewed = [str(entry["reviewed"]) for entry in entries.values() if entry.get("reviewed")]
-    kb: dict[str, object] = {
-        "entries": entries,
-        "order": order,
-        "names": names,
-        "overrides": overrides,
-        "newest_reviewed": max(reviewed) if reviewed else None,
-        "lookup": search.build_lookup_index(entries),
-        "text_index": search.build_text_index(entries),
-    }
-    return kb, problems
+    relative = {i: os.path.basename(location) for i, location in where.items() if not location.startswith(tuple(user))}
+    fresh = set(user_ids) if base is not None else None
+    blobs = compile_blobs(entries, names, overrides, relative, base, fresh)
+    return memory_store(blobs), problems, blobs
 
 
 _REFERENCES = (
@@ -474,15 +479,15 @@ def _check_references(entries: dict[str, dict[str, object]], where: dict[str, st
 # Cache
 
 
-def _fingerprint(files: list[str]) -> list[object]:
-    stamp: list[object] = [__version__, CACHE_FORMAT, sys.version_info[:2]]
+def _fingerprint(files: list[str]) -> tuple[object, ...]:
+    stamp: list[object] = [__version__, CACHE_FORMAT, tuple(sys.version_info[:2])]
     for path in files:
         try:
             info = os.stat(path)
             stamp.append((path, info.st_size, info.st_mtime_ns))
         except OSError:
             stamp.append((path, -1, -1))
-    return stamp
+    return tuple(stamp)
 
 
 def cache_path(files: list[str]) -> str:
@@ -490,38 +495,7 @@ def cache_path(files: list[str]) -> str:
     import zlib
 
     tag = zlib.crc32("\0".join(files).encode("utf-8", "surrogateescape"))
-    return os.path.join(resources.cache_dir(), f"kb-{tag:08x}.marshal")
-
-
-def _read_cache(path: str, stamp: list[object]) -> dict[str, object] | None:
-    try:
-        with open(path, "rb") as handle:
-            stored = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _marshalable(stamp):
-        return None
-    kb = stored[1]
-    return kb if isinstance(kb, dict) and "entries" in kb else None
-
-
-def _marshalable(stamp: list[object]) -> tuple[object, ...]:
-    return tuple(tuple(item) if isinstance(item, (list, tuple)) else item for item in stamp)
-
-
-def _write_cache(path: str, stamp: list[object], kb: dict[str, object]) -> None:
-    """Write atomically; any failure (read-only home, full disk) just means no cache."""
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "wb") as handle:
-            marshal.dump((_marshalable(stamp), kb), handle)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    return os.path.join(resources.cache_dir(), f"kb-{tag:08x}.bin")
 
 
 def source_files() -> tuple[list[str], list[str]]:
@@ -531,19 +505,77 @@ def source_files() -> tuple[list[str], list[str]]:
     return shipped, resources.user_files(resources.user_dir())
 
 
-def load_knowledge_base(use_cache: bool = True) -> dict[str, object]:
-    """The validated knowledge base, from the cache when it is fresh. Raises DataError when invalid."""
+PREBUILT = "kb.bin"
+
+
+def _content_stamp(files: list[str]) -> tuple[object, ...]:
+    """What the prebuilt store is checked against: the data files' names and contents, not their paths."""
+    import zlib
+
+    stamp: list[object] = [__version__, CACHE_FORMAT]
+    for path in files:
+        with open(path, "rb") as handle:
+            stamp.append((os.path.basename(path), zlib.crc32(handle.read())))
+    return tuple(stamp)
+
+
+def prebuild(folder: str, target: str) -> None:
+    """Compile the knowledge base in `folder` into `target`, for shipping in the wheel.
+
+    Raises DataError if the data is invalid, so a wheel never ships invalid data.
+    """
+    shipped = [os.path.join(folder, name) for name in resources.KB_FILES]
+    _kb, problems, blobs = _build(shipped, [])
+    if problems:
+        raise DataError(problems)
+    write_store(target, _content_stamp(shipped), blobs)
+
+
+def _prebuilt(shipped: list[str]) -> KnowledgeBase | None:
+    path = os.path.join(os.path.dirname(shipped[0]), PREBUILT)
+    if not os.path.isfile(path):
+        return None
+    try:
+        return open_store(path, _content_stamp(shipped))
+    except OSError:
+        return None
+
+
+def load_knowledge_base(use_cache: bool = True) -> KnowledgeBase:
+    """The validated knowledge base, from the cache when it is fresh. Raises DataError when invalid.
+
+    On a miss, the store prebuilt into the wheel stands in for parsing the shipped YAML, if it was
+    built from the same contents; only the user's own files are then read.
+    """
     shipped, user = source_files()
     files = [*shipped, *user]
     stamp = _fingerprint(files)
     path = cache_path(files)
     if use_cache:
-        kb = _read_cache(path, stamp)
+        kb = open_store(path, stamp)
         if kb is not None:
             return kb
-    kb, problems = build_knowledge_base(shipped, user)
+        base = _prebuilt(shipped)
+        if base is not None and not user and restamp(os.path.join(os.path.dirname(shipped[0]), PREBUILT), path, stamp):
+            kb = open_store(path, stamp)
+            if kb is not None:
+                return kb
+    else:
+        base = None
+    try:
+        kb, problems, blobs = _build(shipped, user, base)
+    except CacheCorrupt:
+        kb, problems, blobs = _build(shipped, user)
     if problems:
         raise DataError(problems)
-    if use_cache:
-        _write_cache(path, stamp, kb)
+    write_store(path, stamp, blobs)
     return kb
+
+
+def answer(build: object) -> object:
+    """`build(kb)` on the cached knowledge base; if a piece of the cache turns out unreadable, rebuild
+    the cache and answer again (nothing has been printed by then: views are built before rendering)."""
+    try:
+        return build(load_knowledge_base())  # type: ignore[operator]
+    except CacheCorrupt:
+        return build(load_knowledge_base(use_cache=False))  # type: ignore[operator]

@@ -1,4 +1,8 @@
-"""The `msref` entry point: one place that turns outcomes into exit codes."""
+"""The `msref` entry point: one place that turns outcomes into exit codes.
+
+Simple read-only commands are answered by ms_ref.fast without building the Typer app; everything
+else goes to ms_ref.cli.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run msref; returns the exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        from ms_ref.cli import run
+        from ms_ref.fast import run as run_fast
 
-        code = run(argv)
+        code = run_fast(args)
+        if code is None:
+            from ms_ref.cli import run
+
+            code = run(args)
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:

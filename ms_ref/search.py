@@ -1,13 +1,17 @@
 """Finding entries: name normalisation, exact and fuzzy lookup, and ranked full-text search (BM25).
 
-The indexes are built once, when the knowledge base is loaded from YAML, and stored in the cache with
-it, so a lookup costs a dictionary access. Only the standard library's builtin modules are imported at
-the top: this module is on every run's path.
+The indexes are compiled once (ms_ref.compile) and read piecemeal from the cache (ms_ref.kb), so a
+lookup costs a bucket read and a dictionary access. Only builtin modules are imported at the top:
+this module is on every run's path.
 """
 
 from __future__ import annotations
 
 import math
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs a few milliseconds per start
+    from ms_ref.kb import KnowledgeBase
 
 # Characters read as word separators when normalising names and queries.
 _SEPARATORS = "-_/\\.,;:!?()[]{}<>\"*+=|~`@#$%^&\t\r\n\u2010\u2011\u2012\u2013\u2014\u00a0"
@@ -20,8 +24,8 @@ _STOPWORDS = frozenset(
 )
 
 # Field weights for full-text ranking: a hit in a name counts more than one in the details.
-_FIELD_WEIGHTS = {"name": 4.0, "aliases": 4.0, "id": 3.0, "summary": 2.0, "category": 1.5, "treats": 1.5}
-_SEARCHED_FIELDS = (
+FIELD_WEIGHTS = {"name": 4.0, "aliases": 4.0, "id": 3.0, "summary": 2.0, "category": 1.5, "treats": 1.5}
+SEARCHED_FIELDS = (
     "name",
     "aliases",
     "summary",
@@ -50,7 +54,7 @@ def normalise(text: str) -> str:
 
 def entry_keys(entry: dict[str, object]) -> list[str]:
     """The normalised names an entry answers to: id, name and aliases."""
-    keys = [normalise(str(entry["id"])), normalise(str(entry["name"]))]
+    keys = [normalise(str(entry["id"])), normalise(str(entry.get("name", "")))]
     keys.extend(normalise(str(alias)) for alias in entry.get("aliases", []) or [])  # type: ignore[union-attr]
     return [key for index, key in enumerate(keys) if key and key not in keys[:index]]
 
@@ -75,11 +79,11 @@ def build_name_index(
     return index, problems
 
 
-def _field_text(value: object) -> str:
+def field_text(value: object) -> str:
     if isinstance(value, dict):
-        return "; ".join(_field_text(item) for item in value.values())
+        return "; ".join(field_text(item) for item in value.values())
     if isinstance(value, list):
-        return "; ".join(_field_text(item) for item in value)
+        return "; ".join(field_text(item) for item in value)
     return "" if value is None else str(value)
 
 
@@ -88,73 +92,55 @@ def tokenize(text: str) -> list[str]:
     return [_stem(word) for word in normalise(text).split() if word not in _STOPWORDS]
 
 
+_STEMS: dict[str, str] = {}
+
+
 def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def build_text_index(entries: dict[str, dict[str, object]]) -> dict[str, object]:
-    """A BM25 index over every searchable field, with per-field weights."""
-    postings: dict[str, dict[str, float]] = {}
-    lengths: dict[str, float] = {}
-    for entry_id, entry in entries.items():
-        length = 0.0
-        for field in ("id", *_SEARCHED_FIELDS):
-            if field not in entry:
-                continue
-            weight = _FIELD_WEIGHTS.get(field, 1.0)
-            for token in tokenize(_field_text(entry[field])):
-                doc = postings.setdefault(token, {})
-                doc[entry_id] = doc.get(entry_id, 0.0) + weight
-                length += 1
-        lengths[entry_id] = length
-    average = sum(lengths.values()) / len(lengths) if lengths else 1.0
-    return {"postings": postings, "lengths": lengths, "average": average}
+    """Plural folding ("lesions" -> "lesion", "therapies" -> "therapy"), memoised: indexing calls it often."""
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = word
+        if len(word) > 4 and word.endswith("ies"):
+            stem = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            stem = word[:-1]
+        _STEMS[word] = stem
+    return stem
 
 
 def full_text_search(
-    kb: dict[str, object], text: str, kinds: tuple[str, ...] = (), family: str | None = None, limit: int = 20
+    kb: KnowledgeBase, text: str, kinds: tuple[str, ...] = (), family: str | None = None, limit: int = 20
 ) -> list[dict[str, object]]:
     """Rank entries by BM25 over all fields; each hit says which fields matched, with a snippet."""
-    index = kb["text_index"]
-    entries = kb["entries"]
-    postings = index["postings"]  # type: ignore[index]
-    lengths = index["lengths"]  # type: ignore[index]
-    average = index["average"] or 1.0  # type: ignore[index]
-    total = len(lengths)
-    tokens = [token for token in dict.fromkeys(tokenize(text))]
+    meta: dict[str, float] = kb.blob("textmeta")  # type: ignore[assignment]
+    total, average = meta["total"], meta["average"] or 1.0
+    tokens = list(dict.fromkeys(tokenize(text)))
     scores: dict[str, float] = {}
     k1, b = 1.2, 0.75
     for token in tokens:
-        docs = postings.get(token)
-        if not docs:
+        postings = kb.postings(token)
+        if not postings:
             continue
-        idf = math.log((total - len(docs) + 0.5) / (len(docs) + 0.5) + 1.0)
-        for entry_id, tf in docs.items():
-            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[entry_id] / average))
-            scores[entry_id] = scores.get(entry_id, 0.0) + idf * norm
+        idf = math.log((total - len(postings) + 0.5) / (len(postings) + 0.5) + 1.0)
+        for entry_id, tf, length, kind, entry_family in postings:
+            if (kinds and kind not in kinds) or (family and entry_family != family):
+                continue
+            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))  # type: ignore[operator]
+            scores[entry_id] = scores.get(entry_id, 0.0) + idf * norm  # type: ignore[index, call-overload]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     hits = []
-    for entry_id, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-        entry = entries[entry_id]  # type: ignore[index]
-        if kinds and entry["kind"] not in kinds:
-            continue
-        if family and entry.get("family") != family:
-            continue
+    for entry_id, score in ranked:
+        entry = kb.entry(entry_id)
         hits.append({"entry": entry, "score": round(score, 3), "matches": _matches(entry, tokens)})
-        if len(hits) >= limit:
-            break
     return hits
 
 
 def _matches(entry: dict[str, object], tokens: list[str]) -> list[dict[str, str]]:
     found = []
-    for field in _SEARCHED_FIELDS:
+    for field in SEARCHED_FIELDS:
         if field not in entry:
             continue
-        text = _field_text(entry[field])
+        text = field_text(entry[field])
         field_tokens = set(tokenize(text))
         hit = [token for token in tokens if token in field_tokens]
         if hit:
@@ -244,20 +230,6 @@ def canonical(text: str) -> str:
     return " ".join(canonical_words(text))
 
 
-def build_lookup_index(entries: dict[str, dict[str, object]]) -> dict[str, object]:
-    """Canonical and word-order-free keys for every id, name and alias."""
-    canon: dict[str, list[str]] = {}
-    unordered: dict[str, list[str]] = {}
-    for entry_id, entry in entries.items():
-        for key in entry_keys(entry):
-            words = canonical_words(key)
-            for table, folded in ((canon, " ".join(words)), (unordered, " ".join(sorted(words)))):
-                owners = table.setdefault(folded, [])
-                if entry_id not in owners:
-                    owners.append(entry_id)
-    return {"canon": canon, "unordered": unordered}
-
-
 def _unique(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
@@ -273,26 +245,21 @@ def _allowance(length: int) -> int:
     return 3
 
 
-def resolve_query(kb: dict[str, object], query: str) -> dict[str, object]:
+def resolve_query(kb: KnowledgeBase, query: str) -> dict[str, object]:
     """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none."""
-    names: dict[str, list[str]] = kb["names"]  # type: ignore[assignment]
-    lookup: dict[str, dict[str, list[str]]] = kb["lookup"]  # type: ignore[assignment]
-    entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
-    canon, unordered = lookup["canon"], lookup["unordered"]
     words = canonical_words(query)
     key = " ".join(words)
 
-    exact = names.get(normalise(query)) or canon.get(key)
+    exact = kb.by_name(normalise(query))
+    members: list[str] = []
+    if not exact:
+        exact, members = kb.by_canonical(key)
+    elif len(exact) == 1:
+        members = kb.by_canonical(key)[1]
     if exact:
-        if len(exact) == 1 and entries[exact[0]]["kind"] != "treatment":
-            # A word that names a class ("interferon") and starts several treatments' names is ambiguous.
-            members = _unique(
-                i for k, ids in canon.items() if k.startswith(key + " ") for i in ids
-                if i != exact[0] and entries[i]["kind"] == "treatment"
-            )
-            if len(members) >= 2:
-                return _found([*exact, *members], "exact")
-        return _found(exact, "exact")
+        # A word naming a class as much as a term ("interferon" starts several treatments' names) is
+        # ambiguous: the compiled index lists those treatments with the key.
+        return _found([*exact, *members], "exact")
 
     content = [w for w in words if w not in _FILLERS]
     if not content:
@@ -305,9 +272,10 @@ def resolve_query(kb: dict[str, object], query: str) -> dict[str, object]:
         variants.append(plain)
 
     for variant in variants:
-        found = canon.get(" ".join(variant)) or unordered.get(" ".join(sorted(variant)))
+        found = kb.by_canonical(" ".join(variant))[0] or kb.by_unordered(" ".join(sorted(variant)))
         if found:
             return _found(found, "canonical")
+    canon = kb.canonical_keys()
     for variant in variants:
         phrase = " ".join(variant)
         prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
@@ -383,13 +351,11 @@ def closest_keys(phrase: str, keys: list[str], allowed: int) -> list[tuple[str, 
             process.extract(phrase, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None)]
 
 
-def suggest(kb: dict[str, object], query: str, limit: int = 5) -> list[str]:
+def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     """Display names close to `query`, for 'did you mean' hints: near spellings, then full-text hits."""
     from rapidfuzz import fuzz, process
 
-    lookup: dict[str, dict[str, list[str]]] = kb["lookup"]  # type: ignore[assignment]
-    entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
-    canon = lookup["canon"]
+    canon = kb.canonical_keys()
     phrase = canonical(query)[:120]
     found: list[str] = []
     if phrase:
@@ -400,27 +366,20 @@ def suggest(kb: dict[str, object], query: str, limit: int = 5) -> list[str]:
                 found.append(str(hit["entry"]["id"]))  # type: ignore[index]
     labels = []
     for entry_id in _unique(found):
-        label = str(entries[entry_id]["name"])
+        label = kb.name(entry_id)
         if label not in labels:
             labels.append(label)
     return labels[:limit]
 
 
-def completions(kb: dict[str, object], incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+def completions(kb: KnowledgeBase, incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
     """Shell completions for an entry argument: ids, and one-word names and aliases, with a description.
 
-    Names with spaces are offered as their id, which needs no quoting in a shell.
+    Matching is case-sensitive, as Typer filters completions that way: "oc" offers "ocrelizumab",
+    "Oc" offers "Ocrevus".
     """
-    entries: dict[str, dict[str, object]] = kb["entries"]  # type: ignore[assignment]
-    typed = incomplete.casefold()
-    found: dict[str, str] = {}
-    for entry_id, entry in entries.items():
-        name = str(entry["name"])
-        label = f"{name} ({entry['kind']})"
-        if entry_id.startswith(typed):
-            found.setdefault(entry_id, label)
-        for word in [name, *(entry.get("aliases") or [])]:  # type: ignore[misc]
-            word = str(word)
-            if " " not in word and word.casefold().startswith(typed) and word.casefold() != entry_id:
-                found.setdefault(word, f"{name} ({entry['kind']})" if word == name else f"= {name}")
-    return sorted(found.items(), key=lambda item: (item[0].casefold(), item[0]))[:limit]
+    if not incomplete:
+        return []
+    found = [(candidate, description) for candidate, description in kb.completions(incomplete[0].casefold())
+             if candidate.startswith(incomplete)]
+    return found[:limit]

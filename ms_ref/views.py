@@ -17,6 +17,10 @@ from __future__ import annotations
 from ms_ref import models, search
 from ms_ref.errors import NotFoundError, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs a few milliseconds per start
+    from ms_ref.kb import KnowledgeBase
+
 KIND_FIELDS = {
     "treatment": models.TREATMENT_FIELDS,
     "term": models.TERM_FIELDS,
@@ -41,14 +45,6 @@ MS_FORM_ALIASES = {
 }
 
 
-def _entries(kb: dict[str, object]) -> dict[str, dict[str, object]]:
-    return kb["entries"]  # type: ignore[return-value]
-
-
-def _ids(kb: dict[str, object], kind: str) -> list[str]:
-    return kb["order"][kind]  # type: ignore[index, no-any-return]
-
-
 def entry_json(entry: dict[str, object]) -> dict[str, object]:
     """An entry with every field of its kind, absent ones as null: stable keys for scripts."""
     fields = KIND_FIELDS[str(entry["kind"])]
@@ -59,7 +55,7 @@ def entry_json(entry: dict[str, object]) -> dict[str, object]:
 # Lookups
 
 
-def resolve(kb: dict[str, object], query: str) -> dict[str, object]:
+def resolve(kb: KnowledgeBase, query: str) -> dict[str, object]:
     """The one entry `query` names, or NotFoundError with suggestions / the candidates.
 
     An answer found by tolerating typos or partial names is announced on stderr, so a reader sees what
@@ -69,16 +65,18 @@ def resolve(kb: dict[str, object], query: str) -> dict[str, object]:
         raise UsageError("the query is empty; give a term or treatment name")
     found = search.resolve_query(kb, query)
     ids: list[str] = found["ids"]  # type: ignore[assignment]
-    entries = _entries(kb)
     if len(ids) == 1:
-        entry = entries[ids[0]]
+        entry = kb.entry(ids[0])
         if found["match"] in ("prefix", "words", "fuzzy"):
             import sys
 
             sys.stderr.write(f"msref: showing {entry['name']} for {_quoted(query)}\n")
         return entry
     if ids:
-        shown = [f"{entries[i]['name']} ({KIND_LABELS[str(entries[i]['kind'])]}): msref explain {i}" for i in ids[:12]]
+        shown = []
+        for i in ids[:12]:
+            entry = kb.entry(i)
+            shown.append(f"{entry['name']} ({KIND_LABELS[str(entry['kind'])]}): msref explain {i}")
         if len(ids) > 12:
             shown.append(f"... and {len(ids) - 12} more; `msref search` ranks them")
         raise NotFoundError(f"{_quoted(query)} could mean several entries; say which one", hints=shown)
@@ -115,12 +113,11 @@ def _choice(value: str, choices: tuple[str, ...], what: str, aliases: dict[str, 
 # Display helpers
 
 
-def _name_list(kb: dict[str, object], ids: object) -> list[str]:
-    entries = _entries(kb)
-    return [str(entries[i]["name"]) if i in entries else str(i) for i in (ids or [])]  # type: ignore[union-attr]
+def _name_list(kb: KnowledgeBase, ids: object) -> list[str]:
+    return [kb.name(str(i)) for i in (ids or [])]  # type: ignore[union-attr]
 
 
-def display_value(kb: dict[str, object], key: str, value: object) -> str | list[str]:
+def display_value(kb: KnowledgeBase, key: str, value: object) -> str | list[str]:
     """How one field reads to a person."""
     if value is None:
         return "none" if key == "boxed_warning" else ""
@@ -135,25 +132,25 @@ def display_value(kb: dict[str, object], key: str, value: object) -> str | list[
     if key in ("acts_on", "related", "terms"):
         return _name_list(kb, value)
     if key == "family":
-        return str(_entries(kb).get(str(value), {}).get("name", value))
+        return kb.name(str(value))
     if isinstance(value, list):
         return [str(item) for item in value]
     return str(value)
 
 
-def _family_name(kb: dict[str, object], entry: dict[str, object]) -> str:
+def _family_name(kb: KnowledgeBase, entry: dict[str, object]) -> str:
     return str(display_value(kb, "family", entry.get("family")))
 
 
-def _subtitle(kb: dict[str, object], entry: dict[str, object]) -> str:
+def _subtitle(kb: KnowledgeBase, entry: dict[str, object]) -> str:
     kind = str(entry["kind"])
     if kind == "treatment":
         parts = [_family_name(kb, entry), str(entry["category"]), str(entry["status"])]
     elif kind == "term":
         parts = ["glossary term", str(entry["category"])]
     elif kind == "step":
-        position = _ids(kb, "step").index(str(entry["id"])) + 1
-        parts = [f"immune-cascade step {position} of {len(_ids(kb, 'step'))}"]
+        steps = kb.ids("step")
+        parts = [f"immune-cascade step {steps.index(str(entry['id'])) + 1} of {len(steps)}"]
     else:
         parts = ["treatment family"]
     return " | ".join(parts)
@@ -168,7 +165,7 @@ def _sources_block(entry: dict[str, object]) -> list[tuple[object, ...]]:
 # Commands
 
 
-def explain(kb: dict[str, object], query: str) -> dict[str, object]:
+def explain(kb: KnowledgeBase, query: str) -> dict[str, object]:
     """One entry in full."""
     entry = resolve(kb, query)
     doc: list[tuple[object, ...]] = [("title", str(entry["name"]), _subtitle(kb, entry))]
@@ -180,94 +177,89 @@ def explain(kb: dict[str, object], query: str) -> dict[str, object]:
             if shown:
                 fields.append((models.LABELS[key], shown))
     kind = entry["kind"]
+    links = kb.links(str(entry["id"]))
     if kind == "step":
-        acting = [str(t["name"]) for t in _treatments_at(kb, str(entry["id"]))]
+        acting = [name for _id, name in links["acting"]]
         fields.append(("Treatments acting here", acting or ["none in the knowledge base"]))
     if kind == "family":
-        members = [str(e["name"]) for e in _treatment_entries(kb) if e["family"] == entry["id"]]
-        fields.append(("Treatments", members))
-    if kind == "term":
-        used_by = [
-            str(e["name"]) for e in _treatment_entries(kb) if entry["id"] in (e.get("related") or [])
-        ]
-        if used_by:
-            fields.append(("Treatments that mention it", used_by))
+        fields.append(("Treatments", [name for _id, name in links["members"]]))
+    if kind == "term" and links["mentioned_by"]:
+        fields.append(("Treatments that mention it", [name for _id, name in links["mentioned_by"]]))
     doc.append(("fields", fields))
     doc.extend(_sources_block(entry))
     return {"data": entry_json(entry), "doc": doc}
 
 
-def _treatment_entries(kb: dict[str, object]) -> list[dict[str, object]]:
-    entries = _entries(kb)
-    return [entries[i] for i in _ids(kb, "treatment")]
-
-
-def _treatments_at(kb: dict[str, object], step_id: str) -> list[dict[str, object]]:
-    return [e for e in _treatment_entries(kb) if step_id in (e.get("acts_on") or [])]
-
-
 def treatments(
-    kb: dict[str, object],
+    kb: KnowledgeBase,
     family: str | None = None,
     route: str | None = None,
     ms_form: str | None = None,
     status: str | None = None,
 ) -> dict[str, object]:
-    """The treatments table, filtered; grouped by family unless one family is asked for."""
+    """The treatments table, filtered; grouped by family unless one family is asked for.
+
+    Tables come from the compiled rows; whole entries are read only if JSON asks for them.
+    """
     family = family_id(family) if family else None
     route = _choice(route, models.ROUTES, "route") if route else None
     ms_form = _choice(ms_form, models.MS_FORMS, "MS form", MS_FORM_ALIASES) if ms_form else None
     status = _choice(status, models.STATUSES, "status") if status else None
     forms = {ms_form} if ms_form != "active SPMS" else {"active SPMS", "SPMS"}
 
-    def keep(entry: dict[str, object]) -> bool:
-        routes = entry.get("route") or []
+    def keep(row: dict[str, object]) -> bool:
+        routes = row.get("route") or []
         routes = routes if isinstance(routes, list) else [routes]
         return (
-            (family is None or entry["family"] == family)
-            and (route is None or route in routes)
-            and (ms_form is None or bool(forms & set(entry.get("approved_for") or [])))  # type: ignore[arg-type]
-            and (status is None or entry["status"] == status)
+            (route is None or route in routes)
+            and (ms_form is None or bool(forms & set(row.get("approved_for") or [])))  # type: ignore[arg-type]
+            and (status is None or row["status"] == status)
         )
 
-    chosen = [entry for entry in _treatment_entries(kb) if keep(entry)]
+    families = [family] if family else kb.ids("family")
+    chosen = {fam: [row for row in kb.treatment_rows(fam) if keep(row)] for fam in families}
     filters = {"type": family, "route": route, "for": ms_form, "status": status}
-    data = {"filters": filters, "treatments": [entry_json(e) for e in chosen]}
+
+    def data() -> dict[str, object]:
+        rows = [row for fam in families for row in chosen[fam]]
+        return {"filters": filters, "treatments": [entry_json(kb.entry(str(row["id"]))) for row in rows]}
+
     headers = ["Treatment", "Category", "Status", "Route", "Approved for"]
     shown_filters = ", ".join(f"{k} {v}" for k, v in filters.items() if v and k != "type")
     doc: list[tuple[object, ...]] = []
-    families = [family] if family else [f for f in _ids(kb, "family")]
-    entries = _entries(kb)
     for fam in families:
-        rows = [_treatment_row(kb, e) for e in chosen if e["family"] == fam]
+        rows = [_treatment_row(row) for row in chosen[fam]]
         if not rows and not family:
             continue
-        fam_entry = entries[fam]
+        fam_entry = kb.entry(fam)
         doc.append(("heading", str(fam_entry["name"])))
         doc.append(("para", str(fam_entry["summary"])))
         if rows:
             doc.append(("table", headers, rows))
         else:
             doc.append(("para", "No treatments match these filters."))
-    if not chosen and not family:
+    count = sum(len(rows) for rows in chosen.values())
+    if not count and not family:
         doc.append(("para", "No treatments match these filters."))
-    count = len(chosen)
-    doc.append(("note", f"{count} treatment{'s' if count != 1 else ''}" + (f" ({shown_filters})" if shown_filters else "") + ". `msref explain NAME` shows one in full."))
+    plural = "s" if count != 1 else ""
+    where = f" ({shown_filters})" if shown_filters else ""
+    doc.append(("note", f"{count} treatment{plural}{where}. `msref explain NAME` shows one in full."))
     return {"data": data, "doc": doc}
 
 
-def _treatment_row(kb: dict[str, object], entry: dict[str, object]) -> list[str | list[str]]:
-    route = entry.get("route")
+def _treatment_row(row: dict[str, object]) -> list[str | list[str]]:
+    route = row.get("route")
+    approved = row.get("approved_for")
     return [
-        str(entry["name"]),
-        str(entry["category"]),
-        str(entry["status"]),
-        display_value(kb, "route", route) if route else "-",
-        display_value(kb, "approved_for", entry.get("approved_for")) or "-",
+        str(row["name"]),
+        str(row["category"]),
+        str(row["status"]),
+        (route if isinstance(route, list) else str(route)) if route else "-",  # type: ignore[list-item]
+        [str(form) for form in approved] if approved else "-",  # type: ignore[union-attr]
     ]
 
 
-def compare(kb: dict[str, object], queries: list[str]) -> dict[str, object]:
+def compare(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
     """Treatments side by side, field by field, with the not-head-to-head caveat."""
     if len(queries) < 2:
         raise UsageError("compare needs at least two treatments")
@@ -311,7 +303,7 @@ def compare(kb: dict[str, object], queries: list[str]) -> dict[str, object]:
 
 
 def search_view(
-    kb: dict[str, object], text: str, kind: str | None = None, family: str | None = None, limit: int = 20
+    kb: KnowledgeBase, text: str, kind: str | None = None, family: str | None = None, limit: int = 20
 ) -> dict[str, object]:
     """Ranked full-text hits, each with the fields it matched in."""
     if not text.strip():
@@ -348,11 +340,10 @@ def search_view(
     return {"data": data, "doc": doc}
 
 
-def glossary(kb: dict[str, object], category: str | None = None) -> dict[str, object]:
+def glossary(kb: KnowledgeBase, category: str | None = None) -> dict[str, object]:
     """The glossary terms, optionally of one category."""
     category = _choice(category, models.TERM_CATEGORIES, "category") if category else None
-    entries = _entries(kb)
-    terms = [entries[i] for i in _ids(kb, "term") if category is None or entries[i]["category"] == category]
+    terms = [term for term in kb.entries("term") if category is None or term["category"] == category]
     terms.sort(key=lambda e: search.normalise(str(e["name"])))
     rows = [[str(t["name"]), str(t["category"]), str(t["summary"])] for t in terms]
     title = "Glossary" + (f": {category}" if category else "")
@@ -363,30 +354,29 @@ def glossary(kb: dict[str, object], category: str | None = None) -> dict[str, ob
     return {"data": {"category": category, "terms": [entry_json(t) for t in terms]}, "doc": doc}
 
 
-def immune(kb: dict[str, object]) -> dict[str, object]:
+def immune(kb: KnowledgeBase) -> dict[str, object]:
     """The immune cascade step by step, with the terms involved and the treatments acting there."""
-    entries = _entries(kb)
     steps = []
     doc: list[tuple[object, ...]] = [
         ("title", "How MS affects the immune system", "the immune cascade, step by step, with the treatments that act at each step"),
     ]
-    for position, step_id in enumerate(_ids(kb, "step"), 1):
-        step = entries[step_id]
-        acting = _treatments_at(kb, step_id)
-        steps.append({**entry_json(step), "position": position, "treatments": [t["id"] for t in acting]})
+    for position, step_id in enumerate(kb.ids("step"), 1):
+        step = kb.entry(step_id)
+        acting = kb.links(step_id)["acting"]
+        steps.append({**entry_json(step), "position": position, "treatments": [i for i, _name in acting]})
         doc.append(("heading", f"{position}. {step['name']}"))
         doc.append(("para", str(step["summary"])))
         doc.append((
             "fields",
             [
                 ("Terms involved", _name_list(kb, step.get("terms")) or ["-"]),
-                ("Treatments acting here", [str(t["name"]) for t in acting] or ["none in the knowledge base"]),
+                ("Treatments acting here", [name for _i, name in acting] or ["none in the knowledge base"]),
             ],
         ))
     return {"data": {"steps": steps}, "doc": doc}
 
 
-def sources(kb: dict[str, object], query: str) -> dict[str, object]:
+def sources(kb: KnowledgeBase, query: str) -> dict[str, object]:
     """An entry's citations and review date."""
     entry = resolve(kb, query)
     data = {
@@ -455,9 +445,8 @@ def validate_view(paths: list[str]) -> tuple[dict[str, object], bool]:
             shipped = [os.path.join(os.path.abspath(folders[0]), name) for name in resources.KB_FILES]
         user = files
     kb, problems = loader.build_knowledge_base(shipped, user)
-    order = kb["order"]
-    counts = {kind: len(order[kind]) for kind in models.KINDS}  # type: ignore[index]
-    overrides = [{"id": entry_id, "file": path} for entry_id, path in kb["overrides"]]  # type: ignore[attr-defined]
+    counts = {kind: len(kb.ids(kind)) for kind in models.KINDS}
+    overrides = [{"id": entry_id, "file": path} for entry_id, path in kb.overrides]
     data = {
         "ok": not problems,
         "files": [*shipped, *user],

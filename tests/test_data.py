@@ -29,36 +29,36 @@ DMT_IDS = {
 
 
 @pytest.fixture(scope="module")
-def kb() -> dict[str, object]:
+def kb():
     shipped = [str(REAL_DATA / "treatments.yaml"), str(REAL_DATA / "glossary.yaml")]
     built, problems = loader.build_knowledge_base(shipped, [])
     assert problems == []
     return built
 
 
-def _of(kb: dict[str, object], kind: str) -> list[dict[str, object]]:
-    return [kb["entries"][i] for i in kb["order"][kind]]
+def _of(kb, kind: str) -> list[dict[str, object]]:
+    return kb.entries(kind)
 
 
-def test_dmt_ids_are_exactly_the_expected_set(kb: dict[str, object]) -> None:
+def test_dmt_ids_are_exactly_the_expected_set(kb) -> None:
     dmts = {t["id"] for t in _of(kb, "treatment") if t["family"] == "dmt"}
     assert dmts == DMT_IDS
 
 
-def test_every_family_has_entries(kb: dict[str, object]) -> None:
+def test_every_family_has_entries(kb) -> None:
     families = {t["family"] for t in _of(kb, "treatment")}
     assert families == set(models.FAMILY_IDS)
     for family in models.FAMILY_IDS:
         assert sum(t["family"] == family for t in _of(kb, "treatment")) >= 3, family
 
 
-def test_every_dmt_acts_on_a_cascade_step(kb: dict[str, object]) -> None:
+def test_every_dmt_acts_on_a_cascade_step(kb) -> None:
     for entry in _of(kb, "treatment"):
         if entry["family"] == "dmt":
             assert entry.get("acts_on"), entry["id"]
 
 
-def test_approved_and_withdrawn_dmts_carry_the_label_facts(kb: dict[str, object]) -> None:
+def test_approved_and_withdrawn_dmts_carry_the_label_facts(kb) -> None:
     for entry in _of(kb, "treatment"):
         if entry["family"] == "dmt" and entry["status"] == "approved":
             for key in ("route", "frequency", "approved_for", "approvals", "mechanism"):
@@ -66,51 +66,51 @@ def test_approved_and_withdrawn_dmts_carry_the_label_facts(kb: dict[str, object]
             assert any(a["agency"] == "FDA" or a["agency"] == "EMA" for a in entry["approvals"])
 
 
-def test_status_notes_where_the_status_needs_one(kb: dict[str, object]) -> None:
+def test_status_notes_where_the_status_needs_one(kb) -> None:
     for entry in _of(kb, "treatment"):
         if entry["status"] in ("withdrawn", "investigational", "off-label"):
             assert entry.get("status_note"), entry["id"]
 
 
-def test_rehabilitation_and_complementary_entries_grade_their_evidence(kb: dict[str, object]) -> None:
+def test_rehabilitation_and_complementary_entries_grade_their_evidence(kb) -> None:
     for entry in _of(kb, "treatment"):
         if entry["family"] == "complementary":
             assert entry.get("evidence"), entry["id"]
 
 
-def test_known_boxed_warnings(kb: dict[str, object]) -> None:
+def test_known_boxed_warnings(kb) -> None:
     """Boxed warnings as the current US labels have them (glatiramer's was added in January 2025)."""
-    entries = kb["entries"]
+    entries = kb.all_entries()
     for entry_id in ("natalizumab", "alemtuzumab", "mitoxantrone", "teriflunomide", "cladribine", "glatiramer-acetate"):
         assert entries[entry_id].get("boxed_warning"), entry_id
     assert "anaphyla" in entries["glatiramer-acetate"]["boxed_warning"].lower()
     assert "leukoencephalopathy" in entries["natalizumab"]["boxed_warning"].lower() or "PML" in entries["natalizumab"]["boxed_warning"]
 
 
-def test_every_entry_is_sourced_and_dated(kb: dict[str, object]) -> None:
-    for entry in kb["entries"].values():
+def test_every_entry_is_sourced_and_dated(kb) -> None:
+    for entry in kb.all_entries().values():
         assert entry["sources"], entry["id"]
         for source in entry["sources"]:
             assert source["url"].startswith(("https://", "http://")), (entry["id"], source)
         assert entry["reviewed"] <= "2026-12-31"
 
 
-def test_glossary_size_and_cascade(kb: dict[str, object]) -> None:
-    assert len(kb["order"]["term"]) >= 150
-    assert kb["order"]["step"] == [
+def test_glossary_size_and_cascade(kb) -> None:
+    assert len(kb.ids("term")) >= 150
+    assert kb.ids("step") == [
         "activation", "egress", "bbb-crossing", "cns-reactivation", "inflammatory-attack", "myelin-loss",
         "axon-loss", "repair",
     ]
 
 
-def test_required_glossary_terms_exist(kb: dict[str, object]) -> None:
+def test_required_glossary_terms_exist(kb) -> None:
     for term in ("demyelination", "myelin", "t-cell", "b-cell", "plasma-cell", "microglia", "oligoclonal-bands",
                  "blood-brain-barrier", "molecular-mimicry", "epitope-spreading", "smouldering-lesion", "pira",
                  "ris", "cis", "rrms", "spms", "ppms", "mcdonald-criteria", "central-vein-sign", "edss",
                  "neda", "neurofilament-light-chain", "uhthoffs-phenomenon", "lhermittes-sign", "ms-hug",
                  "pml", "jc-virus", "epstein-barr-virus", "hla-drb1-15-01", "cd20", "cd52", "s1p-receptor",
                  "alpha-4-integrin", "dhodh", "nrf2", "btk"):
-        assert term in kb["entries"], term
+        assert kb.has(term), term
 
 
 @pytest.mark.parametrize(("name", "schema_name"), [("treatments.yaml", "treatments.schema.json"),

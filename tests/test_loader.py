@@ -28,8 +28,8 @@ def test_fixture_is_valid() -> None:
 
 def test_knowledge_base_holds_every_kind() -> None:
     kb, _ = loader.build_knowledge_base([str(FIXTURES / "treatments.yaml"), str(FIXTURES / "glossary.yaml")], [])
-    assert all(kb["order"][kind] for kind in ("treatment", "term", "step", "family"))
-    assert kb["newest_reviewed"] == "2026-11-25"
+    assert all(kb.ids(kind) for kind in ("treatment", "term", "step", "family"))
+    assert kb.newest_reviewed == "2026-11-25"
 
 
 def test_many_problems_are_reported_at_once_with_locations(kb_copy: Path) -> None:
@@ -132,8 +132,8 @@ def test_user_entry_overrides_a_shipped_one(tmp_path: Path) -> None:
         [str(FIXTURES / "treatments.yaml"), str(FIXTURES / "glossary.yaml")], [str(user)]
     )
     assert problems == []
-    assert kb["overrides"] == [["myelin", str(user)]]
-    assert kb["entries"]["myelin"]["summary"].startswith("(my note) ")
+    assert kb.overrides == [["myelin", str(user)]]
+    assert kb.entry("myelin")["summary"].startswith("(my note) ")
 
 
 def test_user_ids_clash_between_user_files(tmp_path: Path) -> None:
@@ -148,15 +148,29 @@ def test_user_ids_clash_between_user_files(tmp_path: Path) -> None:
 
 
 def test_cache_round_trip_and_corruption(tmp_path: Path) -> None:
-    fresh = loader.load_knowledge_base()
+    fresh = loader.load_knowledge_base().all_entries()
     shipped, user = loader.source_files()
     path = Path(loader.cache_path([*shipped, *user]))
     assert path.is_file()
-    assert loader.load_knowledge_base() == fresh
+    assert loader.load_knowledge_base().all_entries() == fresh
+    whole = path.read_bytes()
     path.write_bytes(b"\x00garbage")
-    assert loader.load_knowledge_base() == fresh
-    path.write_bytes(path.read_bytes()[:10])
-    assert loader.load_knowledge_base() == fresh
+    assert loader.load_knowledge_base().all_entries() == fresh
+    path.write_bytes(whole[: len(whole) // 2])
+    assert loader.load_knowledge_base().all_entries() == fresh
+
+
+def test_cache_blob_overwritten_in_place_is_rebuilt(tmp_path: Path) -> None:
+    from ms_ref import views
+
+    loader.load_knowledge_base()
+    shipped, user = loader.source_files()
+    path = Path(loader.cache_path([*shipped, *user]))
+    data = bytearray(path.read_bytes())
+    data[-200:] = b"\xff" * 200  # same size, garbage at the end: an entry table or entry blob
+    path.write_bytes(bytes(data))
+    view = loader.answer(lambda kb: views.explain(kb, "ocrelizumab"))
+    assert view["data"]["id"] == "ocrelizumab"
 
 
 def test_cache_dir_unwritable_still_answers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -164,4 +178,39 @@ def test_cache_dir_unwritable_still_answers(monkeypatch: pytest.MonkeyPatch, tmp
     blocker.write_text("x")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     kb = loader.load_knowledge_base()
-    assert "ocrelizumab" in kb["entries"]
+    assert kb.has("ocrelizumab")
+
+
+def _all_postings(kb) -> dict[str, list[list[object]]]:
+    from ms_ref.kb import BUCKETS
+
+    merged: dict[str, list[list[object]]] = {}
+    for number in range(BUCKETS):
+        for token, postings in (kb.blob(f"text/{number}") or {}).items():
+            merged[token] = sorted(postings, key=lambda p: p[0])
+    return merged
+
+
+def test_prebuilt_store_matches_a_full_build(kb_copy: Path, tmp_path: Path) -> None:
+    """The store compiled into the wheel, and user entries merged onto it, equal a build from YAML."""
+    loader.prebuild(str(kb_copy), str(kb_copy / loader.PREBUILT))
+    shipped = [str(kb_copy / "treatments.yaml"), str(kb_copy / "glossary.yaml")]
+    text = (FIXTURES / "glossary.yaml").read_text(encoding="utf-8")
+    start = text.index("- id: myelin\n")
+    end = text.index("\n- id:", start + 1)
+    user = write(tmp_path / "mine" / "mine.yaml", "terms:\n" + text[start:end].replace("summary: ", "summary: Mine ", 1)
+                 + "\n- id: my-word\n  name: My word\n  category: general\n  summary: s.\n  details: d.\n"
+                 "  sources: [{title: t, url: 'https://example.org/'}]\n  reviewed: 2026-11-25\n")
+    base = loader._prebuilt(shipped)
+    assert base is not None
+    for users in ([], [str(user)]):
+        full, problems = loader.build_knowledge_base(shipped, users)
+        merged, merged_problems, _blobs = loader._build(shipped, users, base)
+        assert problems == merged_problems == []
+        assert merged.all_entries() == full.all_entries()
+        assert _all_postings(merged) == _all_postings(full)
+        assert merged.blob("textmeta")["total"] == full.blob("textmeta")["total"]
+        assert abs(merged.blob("textmeta")["average"] - full.blob("textmeta")["average"]) < 1e-9
+        assert merged.overrides == full.overrides
+    (kb_copy / "glossary.yaml").write_text(text.replace("summary: ", "summary: Changed ", 1), encoding="utf-8")
+    assert loader._prebuilt(shipped) is None  # edited data: the prebuilt store no longer applies

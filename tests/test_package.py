@@ -31,8 +31,11 @@ def test_wheel_holds_code_and_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("ms_ref/__init__.py", "ms_ref/cli.py", "ms_ref/render/terminal.py",
                    "ms_ref/data/treatments.yaml", "ms_ref/data/glossary.yaml",
-                   "ms_ref/data/schema/treatments.schema.json", "ms_ref/data/schema/glossary.schema.json"):
+                   "ms_ref/data/schema/treatments.schema.json", "ms_ref/data/schema/glossary.schema.json",
+                   "ms_ref/data/kb.bin", "msref-0.1.0.data/scripts/msref"):
         assert needed in names, needed
+    script = zipfile.ZipFile(wheel).read("msref-0.1.0.data/scripts/msref").decode()
+    assert script.startswith("#!python\n") and "import re" not in script
     assert not any(name.startswith(("tests/", "data/")) for name in names)
 
 
@@ -49,6 +52,7 @@ def test_installed_wheel_answers_from_its_own_data(wheel: Path, tmp_path: Path) 
         "import sys, ms_ref.main as m, ms_ref.resources as r;"
         "assert m.__file__.startswith(sys.argv[1]), m.__file__;"
         "assert r.data_source() == 'packaged', r.data_dir();"
+        "import ms_ref.loader as l; assert l._prebuilt(l.source_files()[0]) is not None;"
         "sys.exit(m.main(['explain', 'demyelination', '--format', 'json']))"
     )
     done = subprocess.run(
