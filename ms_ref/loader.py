@@ -92,6 +92,23 @@ def _check_node_graph(root, path: str) -> list[str]:  # noqa: ANN001
     return []
 
 
+def _failing_line(loader: object, root: object) -> int:
+    """The line of the first scalar that cannot be constructed on its own."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        value = node.value  # type: ignore[attr-defined]
+        if isinstance(value, list):
+            for item in reversed(value):
+                stack.extend(reversed(item) if isinstance(item, tuple) else [item])
+            continue
+        try:
+            loader.construct_object(node, deep=True)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - any failure marks the culprit
+            return int(node.start_mark.line) + 1  # type: ignore[attr-defined]
+    return 0
+
+
 def read_yaml(path: str) -> tuple[object, dict[int, tuple[int, object]], list[str]]:
     """Parse one YAML file safely. Returns (data, line table, problems)."""
     try:
@@ -124,7 +141,11 @@ def read_yaml(path: str) -> tuple[object, dict[int, tuple[int, object]], list[st
         problems = _check_node_graph(node, path)
         if problems:
             return None, {}, problems
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # A value YAML recognises but cannot build, such as the date 2026-02-30.
+            return None, {}, [f"{path}:{_failing_line(loader, node)}: cannot read a value: {exc}"]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -269,11 +290,30 @@ class _Checker:
         if kind == "url" and (not value.startswith(("https://", "http://")) or " " in value):
             self.report(line, where, f"{value!r} is not an http(s) URL")
             return _INVALID
+        bad = _control_character(value)
+        if bad is not None:
+            self.report(line, where, f"contains the control character U+{ord(bad):04X}; write plain text")
+            return _INVALID
         return value.strip()
 
 
 _INVALID = object()
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+# Terminal control characters, direction overrides and lone surrogates have no place in reference text:
+# escape sequences hidden in data must not reach a reader's terminal.
+_CONTROL = frozenset(
+    [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                      0x200E, 0x200F, 0x061C) if chr(c) not in "\n\t"]
+)
+
+
+def _control_character(text: str) -> str | None:
+    if text.isascii() and text.isprintable():
+        return None
+    for char in text:
+        if char in _CONTROL or "\ud800" <= char <= "\udfff":
+            return char
+    return None
 
 
 def _is_id(value: str) -> bool:
