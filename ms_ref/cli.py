@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -48,10 +50,13 @@ FormatOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+WikiOpt = Annotated[
+    bool, typer.Option("--wiki-links", help="In Markdown, write other entries' names as [[wiki-links]] (Obsidian).")
+]
 
 
-def _output(view: dict[str, object], fmt: Format, as_json: bool) -> None:
-    render(view, "json" if as_json else fmt.value)
+def _output(view: dict[str, object], fmt: Format, as_json: bool, wiki: bool = False) -> None:
+    render(view, "json" if as_json else fmt.value, wiki=wiki)
 
 
 def _kb() -> KnowledgeBase:
@@ -102,9 +107,10 @@ def explain(
     ],
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
 ) -> None:
     """Explain a term, treatment, treatment family or immune-cascade step."""
-    _output(_answer(lambda kb: views.explain(kb, query)), fmt, as_json)
+    _output(_answer(lambda kb: views.explain(kb, query)), fmt, as_json, wiki)
 
 
 @app.command()
@@ -115,9 +121,10 @@ def treatments(
     status: Annotated[Optional[str], typer.Option("--status", help="approved, off-label, investigational, withdrawn or therapy.")] = None,
     fmt: FormatOpt = Format.auto,
     as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
 ) -> None:
     """List treatments, grouped by family, with optional filters."""
-    _output(_answer(lambda kb: views.treatments(kb, family, route, ms_form, status)), fmt, as_json)
+    _output(_answer(lambda kb: views.treatments(kb, family, route, ms_form, status)), fmt, as_json, wiki)
 
 
 @app.command()
@@ -154,9 +161,12 @@ def glossary(
 
 
 @app.command()
-def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
-    """How MS affects the immune system, step by step, with the treatments acting at each step."""
-    _output(_answer(views.immune), fmt, as_json)
+def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False, wiki: WikiOpt = False) -> None:
+    """How MS affects the immune system, step by step, with the treatments acting at each step.
+
+    --format mermaid writes the cascade as a Mermaid flowchart; Markdown includes it too.
+    """
+    _output(_answer(views.immune), fmt, as_json, wiki)
 
 
 @app.command()
@@ -188,10 +198,102 @@ def paths(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
     _output(views.paths_view(), fmt, as_json)
 
 
+@app.command()
+def timeline(
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Only this agency's approvals: FDA, EMA...")] = None,
+    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Only treatments of this family.")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
+) -> None:
+    """Approvals of MS therapies by year: a chart on the terminal, a table in Markdown."""
+    from ms_ref import learn
+
+    _output(_answer(lambda kb: learn.timeline(kb, agency, family)), fmt, as_json, wiki)
+
+
+@app.command()
+def prepare(
+    names: Annotated[list[str], typer.Argument(help="One or more treatments.", autocompletion=_complete_entry)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (.html, .md...).")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """A sheet for a clinic visit: side by side, questions to ask, warning signs, sources. Never ranked.
+
+    --format html -o sheet.html writes a self-contained page that prints on A4.
+    """
+    from ms_ref import clinic
+
+    view = _answer(lambda kb: clinic.prepare(kb, names))
+    if output is None:
+        _output(view, fmt, as_json)
+        return
+    from ms_ref.render import EXTENSIONS
+
+    chosen = "json" if as_json else fmt.value
+    if chosen == "auto":
+        chosen = EXTENSIONS.get(os.path.splitext(output)[1].lower(), "plain")
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            render(view, chosen, handle)
+    except OSError as exc:
+        raise MsrefError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    sys.stderr.write(f"msref: wrote {output}\n")
+
+
+@app.command(name="random")
+def random_entry(
+    kind: Annotated[Optional[str], typer.Option("--kind", help="term or treatment.")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Pick by this number instead of today's date.")] = None,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
+) -> None:
+    """An entry to learn today (the same all day; another tomorrow)."""
+    from ms_ref import learn
+
+    _output(_answer(lambda kb: learn.random_entry(kb, kind, seed)), fmt, as_json, wiki)
+
+
+@app.command()
+def quiz(
+    count: Annotated[int, typer.Option("--count", "-n", help="How many questions (1-50).")] = 5,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="The same questions for the same number.")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Print the questions and the answers; ask nothing.")] = False,
+    fmt: FormatOpt = Format.auto,
+    as_json: JsonOpt = False,
+) -> None:
+    """Questions drawn from the knowledge base. Asks them one by one on a terminal; with --no-input, or
+    when not on a terminal, prints them with the answers (for scripts)."""
+    from ms_ref import learn
+
+    view = _answer(lambda kb: learn.quiz(kb, count, seed))
+    interactive = not (no_input or as_json) and fmt.value in ("auto", "rich") and sys.stdin.isatty() and sys.stdout.isatty()
+    if not interactive:
+        _output(view, fmt, as_json)
+        return
+    questions = view["data"]["questions"]  # type: ignore[index]
+    score = 0
+    letters = "abcd"
+    for number, item in enumerate(questions, 1):
+        typer.echo(f"\nQuestion {number} of {len(questions)}: {item['question']}")
+        for index, choice in enumerate(item["choices"]):
+            typer.echo(f"  ({letters[index]}) {choice}")
+        reply = ""
+        while reply not in letters:
+            reply = input("Your answer (a-d): ").strip().lower()[:1]
+        right = item["answer"]
+        if letters.index(reply) == right:
+            score += 1
+            typer.echo("Right.")
+        else:
+            typer.echo(f"Not quite: ({letters[right]}) {item['choices'][right]}.")
+    typer.echo(f"\nYou scored {score} of {len(questions)}. {models.NOTICE}")
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the Typer app; every expected failure becomes a message on stderr and an exit code."""
-    import sys
-
     try:
         result = app(args=argv, prog_name="msref", standalone_mode=False)
     except MsrefError as exc:

@@ -33,8 +33,8 @@ _COMMANDS: dict[str, tuple[dict[str, str], object]] = {
 _ENTRY_ARGUMENTS = ("explain", "sources", "compare")
 
 
-def _parse(argv: list[str]) -> tuple[str, dict[str, str], list[str], str, bool] | None:
-    """(command, options, positionals, format, json flag), or None when Typer should decide."""
+def _parse(argv: list[str]) -> tuple[str, dict[str, str], list[str], str, bool, bool] | None:
+    """(command, options, positionals, format, json flag, wiki flag), or None when Typer should decide."""
     if not argv or argv[0] not in _COMMANDS:
         return None
     command = argv[0]
@@ -43,6 +43,7 @@ def _parse(argv: list[str]) -> tuple[str, dict[str, str], list[str], str, bool] 
     positionals: list[str] = []
     fmt = os.environ.get("MSREF_FORMAT") or "auto"
     as_json = False
+    wiki = False
     index, rest = 1, False
     while index < len(argv):
         token = argv[index]
@@ -56,6 +57,9 @@ def _parse(argv: list[str]) -> tuple[str, dict[str, str], list[str], str, bool] 
         name, equals, value = token.partition("=")
         if name == "--json" and not equals:
             as_json = True
+            continue
+        if name == "--wiki-links" and not equals and command in _WIKI:
+            wiki = True
             continue
         if name not in ("--format", "-f") and name not in names:
             return None  # --help, unknown or abbreviated options: Typer's messages
@@ -76,7 +80,12 @@ def _parse(argv: list[str]) -> tuple[str, dict[str, str], list[str], str, bool] 
         limit = options["limit"]
         if not limit.isdigit() or not 1 <= int(limit) <= 500:
             return None
-    return command, options, positionals, fmt.lower(), as_json
+    if fmt.lower() in ("html", "mermaid") and command != "immune":
+        return None  # Typer reports the usage error
+    return command, options, positionals, fmt.lower(), as_json, wiki
+
+
+_WIKI = ("explain", "treatments", "immune")
 
 
 def _build(command: str, options: dict[str, str], positionals: list[str]) -> object:
@@ -107,15 +116,15 @@ def run(argv: list[str]) -> int | None:
     parsed = _parse(argv)
     if parsed is None:
         return None
-    command, options, positionals, fmt, as_json = parsed
+    command, options, positionals, fmt, as_json, wiki = parsed
     from ms_ref.loader import answer
     from ms_ref.render import render
 
     try:
         view = answer(_build(command, options, positionals))
+        render(view, "json" if as_json else fmt, wiki=wiki)  # type: ignore[arg-type]
     except MsrefError as exc:
         return report(exc)
-    render(view, "json" if as_json else fmt)  # type: ignore[arg-type]
     return 0
 
 

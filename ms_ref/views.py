@@ -6,6 +6,7 @@ or Markdown; the JSON renderer prints `data`. Blocks are tuples:
     ("title", text, subtitle)      ("heading", text)       ("para", text)
     ("fields", [(label, value)])   ("table", headers, rows)   ("matrix", headers, rows)
     ("bullets", [text])            ("links", [(title, url)])   ("note", text)
+    ("diagram", mermaid source)    (Markdown and HTML show it; plain text and the terminal skip it)
 
 where a value or a table cell is a string or a list of strings. A matrix is a table whose first column
 names a field and whose other columns are entries side by side (compare); renderers that cannot show
@@ -20,6 +21,12 @@ from ms_ref.errors import NotFoundError, UsageError
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: it costs a few milliseconds per start
     from ms_ref.kb import KnowledgeBase
+
+class Ref(str):
+    """The display name of another entry: renderers show it as text, Markdown can make it a [[wiki-link]]."""
+
+    __slots__ = ()
+
 
 KIND_FIELDS = {
     "treatment": models.TREATMENT_FIELDS,
@@ -114,7 +121,7 @@ def _choice(value: str, choices: tuple[str, ...], what: str, aliases: dict[str, 
 
 
 def _name_list(kb: KnowledgeBase, ids: object) -> list[str]:
-    return [kb.name(str(i)) for i in (ids or [])]  # type: ignore[union-attr]
+    return [Ref(kb.name(str(i))) for i in (ids or [])]  # type: ignore[union-attr]
 
 
 def display_value(kb: KnowledgeBase, key: str, value: object) -> str | list[str]:
@@ -179,12 +186,12 @@ def explain(kb: KnowledgeBase, query: str) -> dict[str, object]:
     kind = entry["kind"]
     links = kb.links(str(entry["id"]))
     if kind == "step":
-        acting = [name for _id, name in links["acting"]]
+        acting = [Ref(name) for _id, name in links["acting"]]
         fields.append(("Treatments acting here", acting or ["none in the knowledge base"]))
     if kind == "family":
-        fields.append(("Treatments", [name for _id, name in links["members"]]))
+        fields.append(("Treatments", [Ref(name) for _id, name in links["members"]]))
     if kind == "term" and links["mentioned_by"]:
-        fields.append(("Treatments that mention it", [name for _id, name in links["mentioned_by"]]))
+        fields.append(("Treatments that mention it", [Ref(name) for _id, name in links["mentioned_by"]]))
     doc.append(("fields", fields))
     doc.extend(_sources_block(entry))
     return {"data": entry_json(entry), "doc": doc}
@@ -226,13 +233,14 @@ def treatments(
 
     headers = ["Treatment", "Category", "Status", "Route", "Approved for"]
     shown_filters = ", ".join(f"{k} {v}" for k, v in filters.items() if v and k != "type")
-    doc: list[tuple[object, ...]] = []
+    doc: list[tuple[object, ...]] = [("title", "Treatments for MS" if not family else f"Treatments: {kb.name(family)}", "")]
     for fam in families:
         rows = [_treatment_row(row) for row in chosen[fam]]
         if not rows and not family:
             continue
         fam_entry = kb.entry(fam)
-        doc.append(("heading", str(fam_entry["name"])))
+        if not family:
+            doc.append(("heading", str(fam_entry["name"])))
         doc.append(("para", str(fam_entry["summary"])))
         if rows:
             doc.append(("table", headers, rows))
@@ -251,7 +259,7 @@ def _treatment_row(row: dict[str, object]) -> list[str | list[str]]:
     route = row.get("route")
     approved = row.get("approved_for")
     return [
-        str(row["name"]),
+        Ref(str(row["name"])),
         str(row["category"]),
         str(row["status"]),
         (route if isinstance(route, list) else str(route)) if route else "-",  # type: ignore[list-item]
@@ -370,10 +378,38 @@ def immune(kb: KnowledgeBase) -> dict[str, object]:
             "fields",
             [
                 ("Terms involved", _name_list(kb, step.get("terms")) or ["-"]),
-                ("Treatments acting here", [name for _i, name in acting] or ["none in the knowledge base"]),
+                ("Treatments acting here", [Ref(name) for _i, name in acting] or ["none in the knowledge base"]),
             ],
         ))
-    return {"data": {"steps": steps}, "doc": doc}
+    doc.insert(1, ("diagram", mermaid_cascade(kb)))
+    return {"data": {"steps": steps}, "doc": doc, "mermaid": mermaid_cascade(kb)}
+
+
+def mermaid_cascade(kb: KnowledgeBase) -> str:
+    """The immune cascade as a Mermaid flowchart: steps in order, each treatment linked to its steps."""
+
+    def node(entry_id: str) -> str:
+        return "n_" + entry_id.replace("-", "_")
+
+    def label(text: str) -> str:
+        return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+    lines = ["flowchart TD"]
+    steps = kb.ids("step")
+    for position, step_id in enumerate(steps, 1):
+        lines.append(f'    {node(step_id)}["{position}. {label(kb.name(step_id))}"]')
+    lines.extend(f"    {node(a)} --> {node(b)}" for a, b in zip(steps, steps[1:]))
+    seen: set[str] = set()
+    for step_id in steps:
+        for treatment_id, name in kb.links(step_id)["acting"]:
+            if treatment_id not in seen:
+                seen.add(treatment_id)
+                lines.append(f'    {node(treatment_id)}(["{label(name)}"])')
+            lines.append(f"    {node(treatment_id)} -.-> {node(step_id)}")
+    lines.append("    classDef treatment fill:#eef6ff,stroke:#5b8bd0")
+    if seen:
+        lines.append("    class " + ",".join(node(i) for i in sorted(seen)) + " treatment")
+    return "\n".join(lines)
 
 
 def sources(kb: KnowledgeBase, query: str) -> dict[str, object]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-FORMATS = ("auto", "rich", "plain", "markdown", "json")
+FORMATS = ("auto", "rich", "plain", "markdown", "json", "html", "mermaid")
+# What `auto` means when writing to a file (-o): chosen by the file's extension.
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html",
+              ".mmd": "mermaid", ".txt": "plain"}
 
 # Control characters (C0, DEL, C1) and bidirectional overrides must never reach a terminal from
 # data or queries: they are shown as visible escapes instead. Newlines and tabs stay.
@@ -32,18 +35,28 @@ def resolve_format(fmt: str, stream: object = None) -> str:
     return "rich"
 
 
-def render(view: dict[str, object], fmt: str, stream: object = None) -> None:
+def render(view: dict[str, object], fmt: str, stream: object = None, wiki: bool = False) -> None:
     """Write `view` to `stream` (stdout by default) in the chosen format."""
     out = stream or sys.stdout
     fmt = resolve_format(fmt, out)
-    if fmt == "json":
+    if fmt == "mermaid":
+        if "mermaid" not in view:
+            from ms_ref.errors import UsageError
+
+            raise UsageError("the mermaid format draws the immune cascade: use it with `msref immune`")
+        out.write(str(view["mermaid"]) + "\n")  # type: ignore[attr-defined]
+    elif fmt == "html":
+        from ms_ref.render import html
+
+        html.write(view, out)
+    elif fmt == "json":
         from ms_ref.render import jsonout
 
         jsonout.write(view, out)
     elif fmt == "markdown":
         from ms_ref.render import markdown
 
-        markdown.write(view, out)
+        markdown.write(view, out, wiki=wiki)
     elif fmt == "rich":
         from ms_ref.render import terminal
 

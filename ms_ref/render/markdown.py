@@ -1,4 +1,6 @@
-"""GitHub-flavoured Markdown that pastes cleanly into notes."""
+"""GitHub-flavoured Markdown that pastes cleanly into notes: it passes markdownlint's default rules
+(line length aside), and renders on GitHub and in Obsidian. With wiki=True, names of other entries
+become [[wiki-links]]."""
 
 from __future__ import annotations
 
@@ -8,22 +10,30 @@ from ms_ref.render import safe
 # Characters that would start Markdown or HTML syntax inside running text; in table cells "|" too.
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})
 _CELL_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+_WIKI_UNSAFE = str.maketrans({c: " " for c in "[]|#^"})
 
 
-def text(value: object, table: bool = False) -> str:
+def text(value: object, table: bool = False, wiki: bool = False) -> str:
     """Data text escaped for Markdown, on one line."""
+    if wiki and type(value).__name__ == "Ref":
+        name = " ".join(safe(value).translate(_WIKI_UNSAFE).split())
+        return f"[[{name}]]"
     escaped = safe(value).translate(_CELL_ESCAPES if table else _ESCAPES)
     escaped = " ".join(escaped.split())
-    # A leading "#", "-", "+", ">" or "1." would turn running text into a heading, list or quote.
-    if escaped[:1] in "#+->" and escaped:
+    # A leading "#", "+", "-", ">" or "=" would turn running text into a heading, list, quote or rule.
+    if escaped[:1] in ("#", "+", "-", ">", "="):
         escaped = "\\" + escaped
+    elif escaped[:1].isdigit() and ". " in escaped[:6]:  # "1. " would start an ordered list
+        number, _dot, rest = escaped.partition(".")
+        if number.isdigit():
+            escaped = f"{number}\\.{rest}"
     return escaped
 
 
-def _value(value: object, table: bool = False) -> str:
+def _value(value: object, table: bool = False, wiki: bool = False) -> str:
     if isinstance(value, list):
-        return "; ".join(text(item, table) for item in value)
-    return text(value, table)
+        return "; ".join(text(item, table, wiki) for item in value)
+    return text(value, table, wiki)
 
 
 def _link(title: str, url: str) -> str:
@@ -32,7 +42,7 @@ def _link(title: str, url: str) -> str:
     return f"[{text(title)}]({target.replace('>', '%3E') if target[0] != '<' else target})"
 
 
-def lines(view: dict[str, object], notice: bool = True) -> list[str]:
+def lines(view: dict[str, object], notice: bool = True, wiki: bool = False) -> list[str]:
     out: list[str] = []
     level = 1
     for block in view["doc"]:  # type: ignore[attr-defined]
@@ -40,7 +50,7 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
         if kind == "title":
             out += [f"# {text(block[1])}", ""]
             if block[2]:
-                out += [f"*{text(block[2])}*", ""]
+                out += [text(block[2]), ""]
             level = 2
         elif kind == "heading":
             out += [f"{'#' * level} {text(block[1])}", ""]
@@ -50,18 +60,21 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
             out += [f"> **Note:** {text(block[1])}", ""]
         elif kind == "fields":
             for label, value in block[1]:
-                out.append(f"- **{text(label)}:** {_value(value)}")
+                out.append(f"- **{text(label)}:** {_value(value, wiki=wiki)}")
             out.append("")
         elif kind == "bullets":
-            out += [f"- {text(item)}" for item in block[1]] + [""]
+            out += [f"- {text(item, wiki=wiki)}" for item in block[1]] + [""]
         elif kind == "links":
             out += [f"- {_link(title, url)}" for title, url in block[1]] + [""]
-        elif kind in ("table", "matrix"):
+        elif kind in ("table", "matrix", "chart"):
             headers, rows = block[1], block[2]
-            out.append("| " + " | ".join(text(h, True) or " " for h in headers) + " |")
+            # markdownlint's table rules want one space either side of every pipe, so no cell is empty.
+            out.append("| " + " | ".join(text(h, True) or "-" for h in headers) + " |")
             out.append("|" + "|".join(" --- " for _ in headers) + "|")
-            out += ["| " + " | ".join(_value(c, True) for c in row) + " |" for row in rows]
+            out += ["| " + " | ".join(_value(c, True, wiki) or "-" for c in row) + " |" for row in rows]
             out.append("")
+        elif kind == "diagram":
+            out += ["```mermaid", *safe(block[1]).split("\n"), "```", ""]
     if notice:
         out += [f"*{text(NOTICE)}*", ""]
     while out and out[-1] == "":
@@ -69,5 +82,5 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
     return out
 
 
-def write(view: dict[str, object], out: object) -> None:
-    out.write("\n".join(lines(view)) + "\n")  # type: ignore[attr-defined]
+def write(view: dict[str, object], out: object, wiki: bool = False) -> None:
+    out.write("\n".join(lines(view, wiki=wiki)) + "\n")  # type: ignore[attr-defined]

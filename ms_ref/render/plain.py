@@ -51,6 +51,9 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
         elif kind == "table":
             out.extend(_table(block[1], block[2]))
             out.append("")
+        elif kind == "chart":
+            out.extend(_chart(block[3], "#"))
+            out.append("")
         elif kind == "matrix":
             # Side by side does not survive a pipe: one field at a time, each entry on its own line.
             names = block[1][1:]
@@ -64,6 +67,13 @@ def lines(view: dict[str, object], notice: bool = True) -> list[str]:
     while out and out[-1] == "":
         out.pop()
     return out
+
+
+def _chart(bars: list[tuple[str, list[str]]], mark: str) -> list[str]:
+    """A bar per year, one mark per item, then the items."""
+    widest = max((len(items) for _label, items in bars), default=0)
+    return [f"{safe(label)}  {(mark * len(items)).ljust(widest)}  {'; '.join(safe(i) for i in items)}"
+            for label, items in bars]
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> list[str]:

@@ -219,6 +219,16 @@ def lines(view: dict[str, object], out: object) -> list[str]:
         elif kind in ("table", "matrix"):
             _table(w, block[1], block[2], kind == "matrix")
             w.lines.append("")
+        elif kind == "chart":
+            widest = max((len(items) for _label, items in block[3]), default=0)
+            for label, items in block[3]:
+                bar = "█" * len(items)
+                prefix = f"{safe(label)}  {w.style(bar, 'title')}{' ' * (widest - len(items))}  "
+                indent = cell_width(safe(label)) + widest + 4
+                wrapped = wrap("; ".join(safe(i) for i in items), max(w.width - indent, 10))
+                w.lines.append(prefix + wrapped[0])
+                w.lines.extend(" " * indent + rest for rest in wrapped[1:])
+            w.lines.append("")
     w.blank()
     w.block(NOTICE, "notice")
     return w.lines
