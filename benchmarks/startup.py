@@ -76,7 +76,7 @@ def synthetic_knowledge_base(folder: Path, factor: int = 10) -> Path:
 
 def _run_pipe(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    done = subprocess.run(argv, env=env, capture_output=True, stdin=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{argv} failed ({done.returncode}): {done.stderr.decode()[:500]}")
@@ -157,7 +157,7 @@ def main(argv: list[str]) -> int:
                   {**cold_env, "MSREF_DATA_DIR": str(ROOT / "data")}))
 
     # Warm the caches (and the OS file cache) once before timing.
-    for _label, mode, command, env in cases:
+    for _label, _mode, command, env in cases:
         _run_pipe(command, env)
     times: dict[tuple[str, str], list[float]] = {(label, mode): [] for label, mode, _c, _e in cases}
     for _round in range(rounds):

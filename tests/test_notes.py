@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 
 REQUIRE_TOOLS = os.environ.get("MSREF_REQUIRE_TOOLS") == "1"
 

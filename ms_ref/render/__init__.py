@@ -21,7 +21,9 @@ _UNSAFE = {
 
 def safe(text: object) -> str:
     """Text with control characters and direction overrides made visible."""
-    return str(text).translate(_UNSAFE)
+    text = str(text)
+    # Nearly all text is printable (no control, format or surrogate characters): skip the translation.
+    return text if text.isprintable() else text.translate(_UNSAFE)
 
 
 def resolve_format(fmt: str, stream: object = None) -> str:
