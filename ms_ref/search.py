@@ -189,8 +189,10 @@ _FILLERS = frozenset(
 _QUALIFIERS = frozenset(
     "score scale test testing blood level scan risk tablet pill capsule pen injection infusion drug "
     "medication medicine treatment therapy biosimilar generic side effect dose dosage oil supplement "
-    "symptom disease syndrome active".split()
+    "symptom disease syndrome active mg mcg microgram ml unit iu dosing".split()
 )
+# Words joining names in one query ("ocrelizumab vs natalizumab"): dropped when looking for several names.
+_CONNECTORS = frozenset("and or vs versus compared compare to against".split())
 
 
 def _spelling(word: str) -> str:
@@ -264,18 +266,22 @@ def resolve_query(kb: KnowledgeBase, query: str) -> dict[str, object]:
     content = [w for w in words if w not in _FILLERS]
     if not content:
         return _found([], "none")
+    # Ever shorter readings of the query: without "MS" ("MS relapse"), without joining words ("vitamin D
+    # and MS"), without qualifiers, doses and units ("Kesimpta pen", "copaxone 40 mg").
     variants = [content]
-    if len(content) > 1 and "ms" in content:
-        variants.append([w for w in content if w != "ms"])
-    plain = [w for w in variants[-1] if w not in _QUALIFIERS]
-    if plain and plain != variants[-1]:
-        variants.append(plain)
-
+    for drop in (lambda w: w == "ms", lambda w: w in _CONNECTORS, lambda w: w in _QUALIFIERS or w[:1].isdigit()):
+        shorter = [w for w in variants[-1] if not drop(w)]
+        if shorter and shorter != variants[-1]:
+            variants.append(shorter)
     for variant in variants:
         found = kb.by_canonical(" ".join(variant))[0] or kb.by_unordered(" ".join(sorted(variant)))
         if found:
             return _found(found, "canonical")
     canon = kb.canonical_keys()
+    # The looser tiers need a word that names something: "drugs" or "and" alone must not match.
+    variants = [v for v in variants if any(w not in _QUALIFIERS and w not in _CONNECTORS for w in v)]
+    if not variants:
+        return _found([], "none")
     for variant in variants:
         phrase = " ".join(variant)
         prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
@@ -295,7 +301,7 @@ def resolve_query(kb: KnowledgeBase, query: str) -> dict[str, object]:
         started = _unique(i for k, ids in canon.items() if k.startswith(phrase) for i in ids)
         if started:
             return _found(started, "prefix")
-    # Several names in one query ("tysabri pml"): each is an entry; list them all.
+    # Several names in one query ("tysabri pml", "ocrelizumab vs natalizumab"): list them all.
     last = variants[-1]
     if len(last) > 1 and all(word in canon for word in last):
         return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
