@@ -52,12 +52,16 @@ def compile_blobs(
     def pairs(items: list[dict[str, object]]) -> list[list[str]]:
         return [[str(item["id"]), str(item.get("name", item["id"]))] for item in items]
 
+    # Back-links, gathered in one pass over the treatments (linear however large the data).
+    back: dict[str, dict[str, list[dict[str, object]]]] = {}
+    for treatment in treatments:
+        for field, link in (("related", "mentioned_by"), ("acts_on", "acting")):
+            for target in dict.fromkeys(treatment.get(field) or []):  # type: ignore[arg-type]
+                back.setdefault(str(target), {}).setdefault(link, []).append(treatment)
+        back.setdefault(str(treatment.get("family")), {}).setdefault("members", []).append(treatment)
     for entry_id, entry in entries.items():
-        links = {
-            "mentioned_by": pairs([t for t in treatments if entry_id in (t.get("related") or [])]),
-            "acting": pairs([t for t in treatments if entry_id in (t.get("acts_on") or [])]),
-            "members": pairs([t for t in treatments if t.get("family") == entry_id]),
-        }
+        found = back.get(entry_id, {})
+        links = {name: pairs(found.get(name, [])) for name in ("mentioned_by", "acting", "members")}
         blobs["entry/" + entry_id] = {"entry": entry, "links": links}
 
     _bucketed(names, "names", blobs)  # type: ignore[arg-type]

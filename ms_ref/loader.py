@@ -112,15 +112,18 @@ def _failing_line(loader: object, root: object) -> int:
 def read_yaml(path: str) -> tuple[object, dict[int, tuple[int, object]], list[str]]:
     """Parse one YAML file safely. Returns (data, line table, problems)."""
     try:
+        if os.path.exists(path) and not os.path.isfile(path):
+            kind = "a folder" if os.path.isdir(path) else "not a regular file (a device, pipe or socket)"
+            return None, {}, [f"{path}: is {kind}, not a YAML file"]
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
             return None, {}, [f"{path}: file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"]
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_FILE_BYTES + 1)  # a file growing while it is read stops here too
+        if len(raw) > MAX_FILE_BYTES:
+            return None, {}, [f"{path}: file is over {MAX_FILE_BYTES:,} bytes, the limit"]
     except FileNotFoundError:
         return None, {}, [f"{path}: file not found"]
-    except IsADirectoryError:
-        return None, {}, [f"{path}: is a folder, not a YAML file"]
     except OSError as exc:
         return None, {}, [f"{path}: cannot read: {exc.strerror or exc}"]
     try:
@@ -317,7 +320,7 @@ def _control_character(text: str) -> str | None:
 
 
 def _is_id(value: str) -> bool:
-    return bool(value) and set(value) <= _ID_CHARS and not value.startswith("-") and "--" not in value
+    return bool(value) and set(value) <= _ID_CHARS and not value.startswith("-") and not value.endswith("-") and "--" not in value
 
 
 def _iso_date(value: object) -> str | None:

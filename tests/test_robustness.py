@@ -355,3 +355,57 @@ def test_loader_survives_arbitrary_bytes(tmp_path_factory: pytest.TempPathFactor
     path.write_bytes(raw)
     _sections, problems, _lines = loader.validate_file(str(path))
     assert all(p.startswith(str(path)) for p in problems)
+
+
+def test_devices_pipes_and_folders_are_not_read(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    os.mkfifo(mine / "pipe.yaml")  # opening a FIFO for reading would block forever
+    (mine / "zero.yaml").symlink_to("/dev/zero")  # reading /dev/zero never ends
+    (mine / "folder.yaml").mkdir()
+    monkeypatch.setenv("MSREF_USER_DIR", str(mine))
+    started = time.monotonic()
+    result = run("explain", "myelin")
+    assert time.monotonic() - started < 10
+    assert result.code == 3
+    for name in ("pipe.yaml", "zero.yaml", "folder.yaml"):
+        assert f"{mine / name}: is " in result.err
+
+
+def test_a_huge_valid_knowledge_base_loads_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of entries that all link to each other: no quadratic step in validation or compiling."""
+    import yaml
+
+    treatments = yaml.safe_load((FIXTURES / "treatments.yaml").read_text(encoding="utf-8"))
+    first = treatments["treatments"][0]
+    template = {key: first[key] for key in ("family", "category", "status", "summary", "details", "reviewed")}
+    template.update(sources=first["sources"][:1], related=first.get("related", [])[:3], acts_on=first.get("acts_on", []))
+    many = []
+    for n in range(2000):
+        entry = dict(template, id=f"drug-{n}", name=f"Drug {n}", aliases=[f"brand{n}"])
+        many.append(entry)
+    treatments["treatments"] += many
+    folder = tmp_path / "big"
+    folder.mkdir()
+    class NoAliases(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    text = yaml.dump(treatments, Dumper=NoAliases, sort_keys=False)
+    (folder / "treatments.yaml").write_text(text, encoding="utf-8")
+    (folder / "glossary.yaml").write_text((FIXTURES / "glossary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    started = time.monotonic()
+    kb, problems = loader.build_knowledge_base([str(folder / "treatments.yaml"), str(folder / "glossary.yaml")], [])
+    assert problems == []
+    assert time.monotonic() - started < 60
+    assert len(kb.links(template["family"])["members"]) > 2000
+
+
+def test_ids_match_the_published_schema_pattern() -> None:
+    import json as _json
+    import re as _re
+
+    pattern = _json.loads((ROOT / "data" / "schema" / "glossary.schema.json").read_text())["properties"]["terms"][
+        "items"]["properties"]["id"]["pattern"]
+    for candidate in ("a", "a-b", "a1-2b", "-a", "a-", "a--b", "A", "a b", "ä"):
+        assert bool(_re.match(pattern, candidate)) == loader._is_id(candidate), candidate
