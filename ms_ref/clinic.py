@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ms_ref import models
 from ms_ref.errors import UsageError
-from ms_ref.views import KIND_LABELS, display_value, entry_json, resolve
+from ms_ref.views import KIND_LABELS, display_value, entry_json, resolve, source_links
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def prepare(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
     doc.append(("space", 5))
     for entry in chosen:
         doc.append(("heading", f"Sources: {entry['name']} (reviewed {entry['reviewed']})"))
-        doc.append(("links", [(str(s["title"]), str(s["url"])) for s in entry["sources"]]))  # type: ignore[union-attr]
+        doc.append(("links", source_links(entry)))
     data = {
         "note": SHEET_NOTE,
         "caveat": models.COMPARE_CAVEAT if len(chosen) > 1 else None,

@@ -20,23 +20,25 @@ KB_FILES = ("treatments.yaml", "glossary.yaml")
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
-def data_dir() -> str:
-    """The folder holding treatments.yaml and glossary.yaml."""
+def _locate_data() -> tuple[str, str]:
+    """(folder, where it came from): MSREF_DATA_DIR, the packaged copy, or the checkout's data/."""
     override = os.environ.get("MSREF_DATA_DIR")
     if override:
-        return os.path.abspath(os.path.expanduser(override))
+        return os.path.abspath(os.path.expanduser(override)), "MSREF_DATA_DIR"
     packaged = os.path.join(_PACKAGE_DIR, "data")
     if os.path.isfile(os.path.join(packaged, KB_FILES[0])):
-        return packaged
-    return os.path.join(os.path.dirname(_PACKAGE_DIR), "data")
+        return packaged, "packaged"
+    return os.path.join(os.path.dirname(_PACKAGE_DIR), "data"), "checkout"
+
+
+def data_dir() -> str:
+    """The folder holding treatments.yaml and glossary.yaml."""
+    return _locate_data()[0]
 
 
 def data_source() -> str:
     """Where data_dir() came from, for `msref paths`."""
-    if os.environ.get("MSREF_DATA_DIR"):
-        return "MSREF_DATA_DIR"
-    packaged = os.path.join(_PACKAGE_DIR, "data")
-    return "packaged" if os.path.isfile(os.path.join(packaged, KB_FILES[0])) else "checkout"
+    return _locate_data()[1]
 
 
 def schema_dir() -> str:

@@ -163,9 +163,13 @@ def _subtitle(kb: KnowledgeBase, entry: dict[str, object]) -> str:
     return " | ".join(parts)
 
 
+def source_links(entry: dict[str, object]) -> list[tuple[str, str]]:
+    """An entry's citations as (title, url) pairs, for a ("links", ...) block."""
+    return [(str(s["title"]), str(s["url"])) for s in entry.get("sources", [])]  # type: ignore[union-attr]
+
+
 def _sources_block(entry: dict[str, object]) -> list[tuple[object, ...]]:
-    links = [(str(s["title"]), str(s["url"])) for s in entry.get("sources", [])]  # type: ignore[union-attr]
-    return [("heading", "Sources"), ("links", links), ("para", f"Reviewed: {entry.get('reviewed')}")]
+    return [("heading", "Sources"), ("links", source_links(entry)), ("para", f"Reviewed: {entry.get('reviewed')}")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -299,8 +303,7 @@ def compare(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
     ]
     for entry in chosen:
         doc.append(("heading", f"Sources: {entry['name']}"))
-        links = [(str(s["title"]), str(s["url"])) for s in entry["sources"]]  # type: ignore[union-attr]
-        doc.append(("links", links))
+        doc.append(("links", source_links(entry)))
         doc.append(("para", f"Reviewed: {entry['reviewed']}"))
     data = {
         "caveat": models.COMPARE_CAVEAT,

@@ -37,9 +37,11 @@ def _value(value: object, table: bool = False, wiki: bool = False) -> str:
 
 
 def _link(title: str, url: str) -> str:
-    url = safe(url)
-    target = f"<{url}>" if any(c in url for c in " ()<>") else url
-    return f"[{text(title)}]({target.replace('>', '%3E') if target[0] != '<' else target})"
+    # Angle brackets would end a <...> destination early: percent-encode them, then wrap the address
+    # in <...> when a space or parenthesis would otherwise end it.
+    url = safe(url).replace("<", "%3C").replace(">", "%3E")
+    target = f"<{url}>" if any(c in url for c in " ()") else url
+    return f"[{text(title)}]({target})"
 
 
 def lines(view: dict[str, object], notice: bool = True, wiki: bool = False) -> list[str]:
