@@ -21,16 +21,16 @@ class KnowledgeBaseHook(BuildHookInterface):
             return  # an editable install reads the checkout's data/, which may change at any time
         sys.path.insert(0, self.root)
         try:
-            from ms_ref import loader
+            from ms_ref import store
             from ms_ref.errors import DataError
 
-            target = os.path.join(tempfile.mkdtemp(prefix="msref-build-"), loader.PREBUILT)
+            target = os.path.join(tempfile.mkdtemp(prefix="msref-build-"), store.PREBUILT)
             try:
-                loader.prebuild(os.path.join(self.root, "data"), target)
+                store.prebuild(os.path.join(self.root, "data"), target)
             except DataError as exc:
                 raise SystemExit("msref: the knowledge base is invalid:\n" + "\n".join(exc.problems)) from exc
         finally:
             sys.path.remove(self.root)
             for name in [m for m in sys.modules if m == "ms_ref" or m.startswith("ms_ref.")]:
                 del sys.modules[name]
-        build_data["force_include"][target] = f"ms_ref/data/{loader.PREBUILT}"  # type: ignore[index]
+        build_data["force_include"][target] = "ms_ref/data/kb.bin"

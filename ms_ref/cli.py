@@ -1,31 +1,40 @@
-"""The command line: parse -> call the core -> render -> exit code. No YAML and no Rich here."""
+"""The command line: the one place commands, arguments and options are declared.
+
+Each command hands its parsed parameters to the function of the same name in ms_ref.actions. The
+quick path (ms_ref.quick) answers simple invocations without building this app, from a table generated
+from it: `python -m ms_ref.cli --write-table` rewrites ms_ref/commands.py, and a test fails when that
+file is stale. No YAML and no Rich here (Typer itself uses Rich for help).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Optional
+from types import FunctionType
+from typing import Annotated, Any, Literal
 
 import typer
 
-try:  # Typer 0.29+ vendors Click as typer._click; older releases depend on Click itself.
-    from typer._click import ClickException
-except ImportError:  # pragma: no cover
-    from click import ClickException  # type: ignore[no-redef, assignment]
-
-from ms_ref import __version__, models, views
-from ms_ref.errors import ExitCode, MsrefError
-from ms_ref.render import FORMATS, render
-
-if TYPE_CHECKING:
-    from ms_ref.kb import KnowledgeBase
+from ms_ref import __version__, actions, spec
+from ms_ref.completion import (
+    complete_category,
+    complete_entry,
+    complete_family,
+    complete_kind,
+    complete_ms_form,
+    complete_random_kind,
+    complete_route,
+    complete_status,
+    complete_treatment,
+)
 
 HELP = (
     "msref: an offline, cited reference on multiple sclerosis: how MS affects the immune system, and its "
-    f"treatments.\n\n{models.NOTICE}"
+    f"treatments.\n\n{spec.NOTICE}"
 )
+
+# Typer prints an argument's Python type (<list[str]>) beside its name in help; the names and help texts
+# below already say what each argument takes.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="msref",
@@ -33,56 +42,58 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
-FormatOpt = Annotated[
-    Format,
-    typer.Option(
+def _format_option(*extra: str) -> Any:
+    shown = "|".join(("auto", "rich", "plain", "markdown", "json", *extra))
+    return typer.Option(
         "--format",
         "-f",
-        envvar="MSREF_FORMAT",
         case_sensitive=False,
-        help="auto (rich on a terminal, plain when piped), rich, plain, markdown or json. Default from MSREF_FORMAT.",
-        show_default=True,
+        metavar=f"[{shown}]",
+        help="How to write the answer. auto (the default): rich on a terminal, plain when piped. md is short "
+        "for markdown. MSREF_FORMAT sets your default.",
+    )
+
+
+# The formats each command writes: text everywhere, a printable page where it helps, the diagram alone
+# for the cascade.
+TextFormat = Annotated[Literal["auto", "rich", "plain", "markdown", "md", "json"] | None, _format_option()]
+PageFormat = Annotated[
+    Literal["auto", "rich", "plain", "markdown", "md", "json", "html"] | None, _format_option("html")
+]
+CascadeFormat = Annotated[
+    Literal["auto", "rich", "plain", "markdown", "md", "json", "html", "mermaid"] | None,
+    _format_option("html", "mermaid"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+WikiOpt = Annotated[
+    bool, typer.Option("--wiki-links", help="In Markdown, write other entries' names as [[links]] between notes.")
+]
+NoPagerOpt = Annotated[bool, typer.Option("--no-pager", help="Print long answers instead of paging them.")]
+FamilyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="FAMILY",
+        autocompletion=complete_family,
+        help="Treatment family: " + ", ".join(spec.FAMILY_IDS) + " (dmt, rehab and stem_cell work too).",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
-WikiOpt = Annotated[
-    bool, typer.Option("--wiki-links", help="In Markdown, write other entries' names as [[wiki-links]] (Obsidian).")
-]
-
-
-def _output(view: dict[str, object], fmt: Format, as_json: bool, wiki: bool = False) -> None:
-    render(view, "json" if as_json else fmt.value, wiki=wiki)
-
-
-def _kb() -> KnowledgeBase:
-    from ms_ref.loader import load_knowledge_base
-
-    return load_knowledge_base()
-
-
-def _answer(build: Callable[[KnowledgeBase], dict[str, object]]) -> dict[str, object]:
-    from ms_ref.loader import answer
-
-    return answer(build)  # type: ignore[return-value]
-
-
-def _complete_entry(incomplete: str) -> list[tuple[str, str]]:
-    """Entry ids, names and aliases for shell completion; silent if the data cannot be read."""
-    from ms_ref.fast import entry_completions
-
-    return entry_completions(incomplete)
 
 
 def _version(value: bool) -> None:
     if not value:
         return
+    from ms_ref.errors import MsrefError
+    from ms_ref.store import load_knowledge_base
+
     try:
-        reviewed = _kb().newest_reviewed
+        reviewed = load_knowledge_base().newest_reviewed
         typer.echo(f"msref {__version__} (knowledge base reviewed up to {reviewed})")
     except MsrefError:
         typer.echo(f"msref {__version__} (knowledge base invalid: run `msref validate`)")
@@ -92,9 +103,15 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        Optional[bool],
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and the knowledge base's newest review date."),
-    ] = None,
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and the knowledge base's newest review date.",
+        ),
+    ] = False,
 ) -> None:
     """msref: an offline, cited reference on multiple sclerosis."""
 
@@ -102,208 +119,330 @@ def main_callback(
 @app.command()
 def explain(
     query: Annotated[
-        str,
-        typer.Argument(help="A term or treatment: id, name, brand or abbreviation.", autocompletion=_complete_entry),
+        list[str],
+        typer.Argument(
+            metavar="WORDS",
+            help="A term or treatment as you would say it: name, brand, abbreviation or "
+            "everyday words (no quotes needed).",
+            autocompletion=complete_entry,
+        ),
     ],
-    fmt: FormatOpt = Format.auto,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
     wiki: WikiOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """Explain a term, treatment, treatment family or immune-cascade step."""
-    _output(_answer(lambda kb: views.explain(kb, query)), fmt, as_json, wiki)
+    return actions.explain(**locals())
 
 
 @app.command()
 def treatments(
-    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Family: dmt, symptomatic, rehabilitation, stem-cell, complementary.")] = None,
-    route: Annotated[Optional[str], typer.Option("--route", help="oral, injection or infusion.")] = None,
-    ms_form: Annotated[Optional[str], typer.Option("--for", help="MS form: CIS, RRMS, active SPMS, SPMS, PPMS.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="approved, off-label, investigational, withdrawn or therapy.")] = None,
-    fmt: FormatOpt = Format.auto,
+    family: FamilyOpt = None,
+    route: Annotated[
+        str | None,
+        typer.Option(
+            "--route",
+            metavar="ROUTE",
+            autocompletion=complete_route,
+            help="How it is given: " + ", ".join(spec.ROUTES) + ".",
+        ),
+    ] = None,
+    ms_form: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="FORM",
+            autocompletion=complete_ms_form,
+            help="Form of MS: CIS, RRMS, active SPMS, SPMS, PPMS, or relapsing. A broader form includes the narrower "
+            "ones: SPMS includes active SPMS; relapsing includes CIS, RRMS and active SPMS.",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            autocompletion=complete_status,
+            help="Status: " + ", ".join(spec.STATUSES) + ".",
+        ),
+    ] = None,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
     wiki: WikiOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """List treatments, grouped by family, with optional filters."""
-    _output(_answer(lambda kb: views.treatments(kb, family, route, ms_form, status)), fmt, as_json, wiki)
+    return actions.treatments(**locals())
 
 
 @app.command()
 def compare(
-    names: Annotated[list[str], typer.Argument(help="Two or more treatments.", autocompletion=_complete_entry)],
-    fmt: FormatOpt = Format.auto,
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TREATMENT",
+            help="Two or more treatments (quote a name of several words).",
+            autocompletion=complete_treatment,
+        ),
+    ],
+    fmt: PageFormat = None,
     as_json: JsonOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """Compare treatments side by side (never ranked: the trials were not head to head)."""
-    _output(_answer(lambda kb: views.compare(kb, names)), fmt, as_json)
+    return actions.compare(**locals())
 
 
 @app.command()
 def search(
-    text: Annotated[str, typer.Argument(help="Words to look for in every field.")],
-    kind: Annotated[Optional[str], typer.Option("--kind", help="treatment, term, step or family.")] = None,
-    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Only treatments of this family.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="At most this many results.")] = 10,
-    fmt: FormatOpt = Format.auto,
+    text: Annotated[
+        list[str], typer.Argument(metavar="WORDS", help="Words to look for in every field (no quotes needed).")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            autocompletion=complete_kind,
+            help="Only entries of this kind: " + ", ".join(spec.KINDS) + ".",
+        ),
+    ] = None,
+    family: FamilyOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=500, metavar="N", help="Show at most N results (1-500).")
+    ] = 10,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """Full-text search over every field, ranked, showing where each hit matched."""
-    _output(_answer(lambda kb: views.search_view(kb, text, kind, family, limit)), fmt, as_json)
+    return actions.search(**locals())
 
 
 @app.command()
 def glossary(
-    category: Annotated[Optional[str], typer.Option("--category", "-c", help="Only terms of this category.")] = None,
-    fmt: FormatOpt = Format.auto,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            metavar="CATEGORY",
+            autocompletion=complete_category,
+            help="Only terms of this category: " + ", ".join(spec.TERM_CATEGORIES) + ".",
+        ),
+    ] = None,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """List the glossary of MS terms."""
-    _output(_answer(lambda kb: views.glossary(kb, category)), fmt, as_json)
+    return actions.glossary(**locals())
 
 
 @app.command()
-def immune(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False, wiki: WikiOpt = False) -> None:
-    """How MS affects the immune system, step by step, with the treatments acting at each step.
-
-    --format mermaid writes the cascade as a Mermaid flowchart; Markdown includes it too.
-    """
-    _output(_answer(views.immune), fmt, as_json, wiki)
+def immune(
+    fmt: CascadeFormat = None,
+    as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """How MS affects the immune system, step by step, with the treatments acting at each step. Markdown
+    and HTML include a diagram of the cascade; --format mermaid writes the diagram alone."""
+    return actions.immune(**locals())
 
 
 @app.command()
 def sources(
-    query: Annotated[str, typer.Argument(help="A term or treatment.", autocompletion=_complete_entry)],
-    fmt: FormatOpt = Format.auto,
+    query: Annotated[
+        list[str], typer.Argument(metavar="WORDS", help="A term or treatment.", autocompletion=complete_entry)
+    ],
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
-) -> None:
-    """Show an entry's citations and review date."""
-    _output(_answer(lambda kb: views.sources(kb, query)), fmt, as_json)
-
-
-@app.command()
-def validate(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="A knowledge-base folder and/or your own entry files.")] = None,
-    fmt: FormatOpt = Format.auto,
-    as_json: JsonOpt = False,
-) -> None:
-    """Validate the shipped knowledge base and your own entries, or the given files (exit 3 on problems)."""
-    view, ok = views.validate_view(paths or [])
-    _output(view, fmt, as_json)
-    if not ok:
-        raise typer.Exit(3)
-
-
-@app.command()
-def paths(fmt: FormatOpt = Format.auto, as_json: JsonOpt = False) -> None:
-    """Show where the knowledge base, your own entries and the cache live."""
-    _output(views.paths_view(), fmt, as_json)
-
-
-@app.command()
-def timeline(
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Only this agency's approvals: FDA, EMA...")] = None,
-    family: Annotated[Optional[str], typer.Option("--type", "-t", help="Only treatments of this family.")] = None,
-    fmt: FormatOpt = Format.auto,
-    as_json: JsonOpt = False,
-    wiki: WikiOpt = False,
-) -> None:
-    """Approvals of MS therapies by year: a chart on the terminal, a table in Markdown."""
-    from ms_ref import learn
-
-    _output(_answer(lambda kb: learn.timeline(kb, agency, family)), fmt, as_json, wiki)
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """Show an entry's citations, which source supports which field, and the review date."""
+    return actions.sources(**locals())
 
 
 @app.command()
 def prepare(
-    names: Annotated[list[str], typer.Argument(help="One or more treatments.", autocompletion=_complete_entry)],
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (.html, .md...).")] = None,
-    fmt: FormatOpt = Format.auto,
+    names: Annotated[
+        list[str],
+        typer.Argument(metavar="TREATMENT", help="One or more treatments.", autocompletion=complete_treatment),
+    ],
+    output_file: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (.md, .html, .json or .txt; - for standard output) instead of the screen.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    fmt: PageFormat = None,
     as_json: JsonOpt = False,
-) -> None:
+    no_pager: NoPagerOpt = False,
+) -> int:
     """A sheet for a clinic visit: side by side, questions to ask, warning signs, sources. Never ranked.
+    -o sheet.html writes a self-contained page that prints on A4."""
+    return actions.prepare(**locals())
 
-    --format html -o sheet.html writes a self-contained page that prints on A4.
-    """
-    from ms_ref import clinic
 
-    view = _answer(lambda kb: clinic.prepare(kb, names))
-    if output is None:
-        _output(view, fmt, as_json)
-        return
-    from ms_ref.render import EXTENSIONS
-
-    chosen = "json" if as_json else fmt.value
-    if chosen == "auto":
-        chosen = EXTENSIONS.get(os.path.splitext(output)[1].lower(), "plain")
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            render(view, chosen, handle)
-    except OSError as exc:
-        raise MsrefError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    sys.stderr.write(f"msref: wrote {output}\n")
+@app.command()
+def timeline(
+    agency: Annotated[
+        str | None, typer.Option("--agency", metavar="AGENCY", help="Only this agency's approvals: FDA, EMA...")
+    ] = None,
+    family: FamilyOpt = None,
+    fmt: TextFormat = None,
+    as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """Approvals of MS therapies by year: a chart on the terminal, a table in Markdown."""
+    return actions.timeline(**locals())
 
 
 @app.command(name="random")
 def random_entry(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="term or treatment.")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Pick by this number instead of today's date.")] = None,
-    fmt: FormatOpt = Format.auto,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", autocompletion=complete_random_kind, help="term or treatment."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="Pick by this number instead of today's date.")
+    ] = None,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
     wiki: WikiOpt = False,
-) -> None:
-    """An entry to learn today (the same all day; another tomorrow)."""
-    from ms_ref import learn
-
-    _output(_answer(lambda kb: learn.random_entry(kb, kind, seed)), fmt, as_json, wiki)
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """An entry to learn: the same one all day, another the next day (or pick one by --seed)."""
+    return actions.random(**locals())
 
 
 @app.command()
 def quiz(
-    count: Annotated[int, typer.Option("--count", "-n", help="How many questions (1-50).")] = 5,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="The same questions for the same number.")] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Print the questions and the answers; ask nothing.")] = False,
-    fmt: FormatOpt = Format.auto,
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=50, metavar="N", help="How many questions (1-50).")
+    ] = 5,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="The same questions for the same number.")
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Print the questions with their answers; ask nothing.")
+    ] = False,
+    fmt: TextFormat = None,
     as_json: JsonOpt = False,
-) -> None:
-    """Questions drawn from the knowledge base. Asks them one by one on a terminal; with --no-input, or
-    when not on a terminal, prints them with the answers (for scripts)."""
-    from ms_ref import learn
-
-    view = _answer(lambda kb: learn.quiz(kb, count, seed))
-    interactive = not (no_input or as_json) and fmt.value in ("auto", "rich") and sys.stdin.isatty() and sys.stdout.isatty()
-    if not interactive:
-        _output(view, fmt, as_json)
-        return
-    questions = view["data"]["questions"]  # type: ignore[index]
-    score = 0
-    letters = "abcd"
-    for number, item in enumerate(questions, 1):
-        typer.echo(f"\nQuestion {number} of {len(questions)}: {item['question']}")
-        for index, choice in enumerate(item["choices"]):
-            typer.echo(f"  ({letters[index]}) {choice}")
-        reply = ""
-        while reply not in letters:
-            reply = input("Your answer (a-d): ").strip().lower()[:1]
-        right = item["answer"]
-        if letters.index(reply) == right:
-            score += 1
-            typer.echo("Right.")
-        else:
-            typer.echo(f"Not quite: ({letters[right]}) {item['choices'][right]}.")
-    typer.echo(f"\nYou scored {score} of {len(questions)}. {models.NOTICE}")
+) -> int:
+    """Questions drawn from the knowledge base, asked one by one on a terminal. With --no-input, or when
+    not on a terminal, they are printed with their answers."""
+    return actions.quiz(**locals())
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the Typer app; every expected failure becomes a message on stderr and an exit code."""
-    try:
-        result = app(args=argv, prog_name="msref", standalone_mode=False)
-    except MsrefError as exc:
-        from ms_ref.fast import report
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="PATH", help="A knowledge-base folder and/or your own entry files."),
+    ] = None,
+    fmt: TextFormat = None,
+    as_json: JsonOpt = False,
+) -> int:
+    """Check the shipped knowledge base and your own entries, or the given files (exit 3 on problems)."""
+    return actions.validate(paths or [], fmt, as_json)
 
-        return report(exc)
-    except ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except typer.Abort:
-        sys.stderr.write("\n")
-        return ExitCode.INTERRUPTED
+
+@app.command()
+def paths(
+    fmt: TextFormat = None,
+    as_json: JsonOpt = False,
+) -> int:
+    """Show where the knowledge base, your own entries and the cache live."""
+    return actions.paths(**locals())
+
+
+def run(argv: list[str]) -> int:
+    """Run the Typer app. Expected failures propagate to ms_ref.main, the one place they become exit codes."""
+    result = app(args=argv, prog_name="msref", standalone_mode=False)
     return result if isinstance(result, int) else 0
+
+
+# --------------------------------------------------------------------------------------------------
+# The table the quick path reads, generated from the app above.
+
+
+def command_table() -> dict[str, dict[str, Any]]:
+    """For each command: its action and its parameters as the quick path needs them."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    commands = dict(group.commands)
+    table: dict[str, dict[str, Any]] = {}
+    for name, command in sorted(commands.items()):
+        params = []
+        for param in command.params:
+            if param.name == "help":
+                continue
+            assert isinstance(param, (typer.core.TyperArgument, typer.core.TyperOption))
+            argument = isinstance(param, typer.core.TyperArgument)
+            item: dict[str, Any] = {"name": param.name, "argument": argument}
+            if isinstance(param, typer.core.TyperArgument):
+                item["nargs"] = param.nargs
+                item["required"] = param.required
+            else:
+                item["opts"] = sorted(param.opts + param.secondary_opts)
+                item["flag"] = bool(param.is_flag)
+            item["default"] = None if callable(param.default) else param.default
+            descriptor = param.type_descriptor
+            if descriptor.choices is not None:
+                item["choices"] = [str(choice) for choice in descriptor.choices]
+            elif descriptor.annotation is int:
+                item["int"] = [descriptor.parameter_info.min, descriptor.parameter_info.max]
+            completer = _completer_name(getattr(param, "_custom_shell_complete", None))
+            if completer is not None:
+                item["complete"] = completer
+            params.append(item)
+        action = getattr(command.callback, "__name__", name)
+        table[name] = {"action": "random" if action == "random_entry" else action, "params": params}
+    return table
+
+
+def _completer_name(function: object, depth: int = 0) -> str | None:
+    """The ms_ref.completion function Typer wrapped (it keeps the original in its closures)."""
+    if function is None or depth > 4:
+        return None
+    if isinstance(function, FunctionType) and function.__module__ == "ms_ref.completion":
+        return function.__name__
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            found = _completer_name(cell.cell_contents, depth + 1)
+        except ValueError:  # an empty cell
+            continue
+        if found:
+            return found
+    return None
+
+
+def _write_table(path: str) -> None:
+    import pprint
+
+    text = (
+        '"""The commands as the quick path reads them: GENERATED from the Typer app in ms_ref/cli.py by\n'
+        "`python -m ms_ref.cli --write-table`; do not edit (tests/test_quick.py fails when it is stale).\n"
+        '"""\n\nfrom __future__ import annotations\n\nTYPE_CHECKING = False\nif TYPE_CHECKING:\n'
+        "    from typing import Any\n\n"
+        f"COMMANDS: dict[str, dict[str, Any]] = {pprint.pformat(command_table(), width=110, sort_dicts=True)}\n"
+    )
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write-table"]:
+        import os
+
+        _write_table(os.path.join(os.path.dirname(os.path.abspath(__file__)), "commands.py"))
+    else:
+        sys.exit("usage: python -m ms_ref.cli --write-table")

@@ -1,9 +1,13 @@
-"""Named exit codes and the errors that carry them.
+"""Named exit codes, the errors that carry them, and the one way messages reach standard error.
 
-Kept free of imports (no enum) because every run loads it.
+Kept free of heavy imports (no enum, no typing) because every run loads it.
 """
 
 from __future__ import annotations
+
+import sys
+
+from ms_ref.render.safe import one_line
 
 
 class ExitCode:
@@ -21,10 +25,11 @@ class MsrefError(Exception):
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str, hints: list[str] | None = None) -> None:
+    def __init__(self, message: str, hints: list[str] | None = None, command: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hints = hints or []
+        self.command = command
 
 
 class NotFoundError(MsrefError):
@@ -49,3 +54,30 @@ class DataError(MsrefError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the knowledge base has {count} {noun}", hints=problems)
         self.problems = problems
+
+
+def say(message: str, prefix: str = "msref: ") -> None:
+    """One line on standard error, with anything unprintable made visible. Never fails: the answer and
+    the exit code must not depend on whether a message could be written (stderr closed or full)."""
+    try:
+        stream = sys.stderr
+        if stream is None:
+            return
+        stream.write(f"{prefix}{one_line(message)}\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def try_help(command: str | None) -> str:
+    return f"Try 'msref {command} --help' for help." if command else "Try 'msref --help' for help."
+
+
+def report(exc: MsrefError, command: str | None = None) -> int:
+    """An expected failure on standard error; returns its exit code."""
+    say(f"error: {exc.message}")
+    for hint in exc.hints:
+        say(hint, prefix="  ")
+    if isinstance(exc, UsageError):
+        say(try_help(exc.command or command), prefix="")
+    return exc.exit_code

@@ -1,7 +1,8 @@
-"""The `msref` entry point: one place that turns outcomes into exit codes.
+"""The `msref` entry point, and the one place where failures become exit codes and messages.
 
-Simple read-only commands are answered by ms_ref.fast without building the Typer app; everything
-else goes to ms_ref.cli.
+Well-formed commands are answered by ms_ref.quick without building the Typer app; everything else goes
+to ms_ref.cli. Whichever path ran, expected failures (msref's own errors, Click's usage errors, Ctrl-C,
+a closed pipe) end here, as one line on standard error and a named exit code, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,14 +10,57 @@ from __future__ import annotations
 import os
 import sys
 
+from ms_ref.errors import ExitCode, MsrefError, report, say, try_help
 
-def main(argv: list[str] | None = None) -> int:
-    """Run msref; returns the exit code."""
+
+def main(argv: list[str] | None = None, *, quick: bool = True) -> int:
+    """Run msref; returns the exit code. quick=False skips the quick path (tests hold the two equal)."""
     args = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None:  # started with standard output closed (`msref ... >&-`)
-        if sys.stderr is not None:
-            sys.stderr.write("msref: error: standard output is closed; nowhere to write the answer\n")
-        return 1
+        say("error: standard output is closed; nowhere to write the answer")
+        return ExitCode.NOT_FOUND
+    _tidy_environment()
+    command = next((a for a in args if not a.startswith("-")), None)
+    try:
+        code = None
+        if quick:
+            from ms_ref.quick import run as run_quick
+
+            code = run_quick(args)
+        if code is None:
+            from ms_ref.cli import run
+
+            code = run(args)
+        sys.stdout.flush()
+        return code
+    except MsrefError as exc:
+        return report(exc, command)
+    except KeyboardInterrupt:
+        say("interrupted", prefix="\n")
+        return ExitCode.INTERRUPTED
+    except SystemExit as exc:  # Typer's completion ends with sys.exit
+        _flush()
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else ExitCode.USAGE)
+    except BrokenPipeError:
+        # The reader went away (`msref treatments | head -1`): stop quietly.
+        _silence_stdout()
+        return ExitCode.OK
+    except OSError as exc:
+        if exc.errno is None or getattr(exc, "filename", None):
+            raise
+        # Standard output failed (a full disk, a closed descriptor): say so once, no traceback.
+        _silence_stdout()
+        say(f"error: cannot write the answer: {exc.strerror or exc}")
+        return ExitCode.NOT_FOUND
+    except Exception as exc:
+        code = _click_failure(exc, command)
+        if code is None:
+            raise
+        return code
+
+
+def _tidy_environment() -> None:
+    """Make streams and settings safe before anything reads them."""
     # Text the terminal's encoding cannot show (an emoji on a Latin-1 terminal, undecodable bytes in an
     # argument) is written as a visible escape rather than crashing.
     for stream in (sys.stdout, sys.stderr):
@@ -26,30 +70,48 @@ def main(argv: list[str] | None = None) -> int:
                 reconfigure(errors="backslashreplace")
             except (ValueError, OSError):
                 pass
+    # A width or height that is not a plain number (COLUMNS=²) is ignored, here and by Rich's help.
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.isascii() and value.isdigit() and 0 < int(value) < 10_000):
+            del os.environ[name]
+
+
+def _click_failure(exc: Exception, command: str | None) -> int | None:
+    """Typer's Exit and Abort, and Click's usage errors, as msref's own messages and exit codes; None for
+    anything else. Only reached on the Typer path, so the modules are already loaded."""
+    typer_exceptions = sys.modules.get("typer.exceptions")
+    click_exceptions = sys.modules.get("typer._click.exceptions")
+    if typer_exceptions is None or click_exceptions is None:
+        return None
+    if isinstance(exc, typer_exceptions.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, typer_exceptions.Abort):
+        say("interrupted", prefix="\n")
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, click_exceptions.NoArgsIsHelpError):
+        try:  # `msref` alone: the help, on standard error, as a usage error
+            sys.stderr.write(exc.format_message() + "\n")
+        except (OSError, ValueError, AttributeError):
+            pass
+        return ExitCode.USAGE
+    if isinstance(exc, click_exceptions.ClickException):
+        ctx = getattr(exc, "ctx", None)
+        path = str(getattr(ctx, "command_path", "") or "")
+        name = path.split(" ", 1)[1] if " " in path else None
+        say(f"error: {exc.format_message().replace('Value error, ', '')}")
+        if isinstance(exc, click_exceptions.UsageError):
+            say(try_help(name), prefix="")
+            return ExitCode.USAGE
+        return int(exc.exit_code) or ExitCode.USAGE
+    return None
+
+
+def _flush() -> None:
     try:
-        from ms_ref.fast import run as run_fast
-
-        code = run_fast(args)
-        if code is None:
-            from ms_ref.cli import run
-
-            code = run(args)
         sys.stdout.flush()
-        return code
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`msref treatments | head -1`): stop quietly.
-        _silence_stdout()
-        return 0
-    except OSError as exc:
-        if exc.errno is None or getattr(exc, "filename", None):
-            raise
-        # Standard output failed (a full disk, a closed descriptor): say so once, no traceback.
-        _silence_stdout()
-        sys.stderr.write(f"msref: error: cannot write the answer: {exc.strerror or exc}\n")
-        return 1
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _silence_stdout() -> None:

@@ -1,26 +1,20 @@
-"""What each command answers, as data: the JSON contract and a neutral document for people.
+"""What each command answers, as data: the JSON payload and a neutral document for people.
 
-A view is a dict {"data": <JSON payload>, "doc": [blocks]}. Renderers turn blocks into Rich, plain text
-or Markdown; the JSON renderer prints `data`. Blocks are tuples:
-
-    ("title", text, subtitle)      ("heading", text)       ("para", text)
-    ("fields", [(label, value)])   ("table", headers, rows)   ("matrix", headers, rows)
-    ("bullets", [text])            ("links", [(title, url)])   ("note", text)
-    ("diagram", mermaid source)    (Markdown and HTML show it; plain text and the terminal skip it)
-
-where a value or a table cell is a string or a list of strings. A matrix is a table whose first column
-names a field and whose other columns are entries side by side (compare); renderers that cannot show
-wide tables (plain text) lay it out field by field.
+A view is {"data": payload, "doc": [blocks], "notes": [messages for standard error]} (ms_ref.types).
+Renderers (ms_ref.render) draw the blocks; the JSON renderer writes the data. Nothing here prints.
 """
 
 from __future__ import annotations
 
-from ms_ref import models, search
+from ms_ref import lookup, spec
 from ms_ref.errors import NotFoundError, UsageError
+from ms_ref.words import normalise
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing is not imported at run time: it costs a few milliseconds per start
+if TYPE_CHECKING:
     from ms_ref.kb import KnowledgeBase
+    from ms_ref.types import Block, CascadeStep, Cell, Entry, Field, Link, View
+
 
 class Ref(str):
     """The display name of another entry: renderers show it as text, Markdown can make it a [[wiki-link]]."""
@@ -29,12 +23,17 @@ class Ref(str):
 
 
 KIND_FIELDS = {
-    "treatment": models.TREATMENT_FIELDS,
-    "term": models.TERM_FIELDS,
-    "step": models.STEP_FIELDS,
-    "family": models.FAMILY_FIELDS,
+    "treatment": spec.TREATMENT_FIELDS,
+    "term": spec.TERM_FIELDS,
+    "step": spec.STEP_FIELDS,
+    "family": spec.FAMILY_FIELDS,
 }
-KIND_LABELS = {"treatment": "treatment", "term": "glossary term", "step": "immune-cascade step", "family": "treatment family"}
+KIND_LABELS = {
+    "treatment": "treatment",
+    "term": "glossary term",
+    "step": "immune-cascade step",
+    "family": "treatment family",
+}
 
 MS_FORM_ALIASES = {
     "cis": "CIS",
@@ -49,95 +48,119 @@ MS_FORM_ALIASES = {
     "ppms": "PPMS",
     "primary progressive": "PPMS",
     "primary progressive ms": "PPMS",
+    "relapsing ms": "relapsing",
+    "rms": "relapsing",
+    "relapsing forms": "relapsing",
 }
+# How a null value reads: the source says there is none (boxed warning, access programme).
+NONE = "none"
+NOT_RECORDED = "not recorded"
 
 
-def entry_json(entry: dict[str, object]) -> dict[str, object]:
-    """An entry with every field of its kind, absent ones as null: stable keys for scripts."""
-    fields = KIND_FIELDS[str(entry["kind"])]
-    return {"kind": entry["kind"], **{key: entry.get(key) for key in fields}}
+def _empty(kind: spec.Kind) -> object:
+    """The JSON value of a field the entry does not record: an empty list for lists, else null."""
+    if isinstance(kind, tuple) and kind[0] in ("list", "one-or-list"):
+        return []
+    return None
+
+
+def entry_json(entry: Entry) -> dict[str, object]:
+    """An entry with every field of its kind: absent lists as [], other absent fields as null, and
+    `not_recorded` naming the fields the knowledge base does not record (so a null boxed warning that
+    the label confirms absent reads differently from one nobody checked)."""
+    fields = KIND_FIELDS[entry["kind"]]
+    data: dict[str, object] = {"kind": entry["kind"]}
+    missing = []
+    for key, (kind, _required) in fields.items():
+        if key in entry:
+            data[key] = entry[key]  # type: ignore[literal-required]
+        else:
+            data[key] = _empty(kind)
+            missing.append(key)
+    data["not_recorded"] = missing
+    return data
 
 
 # --------------------------------------------------------------------------------------------------
 # Lookups
 
 
-def resolve(kb: KnowledgeBase, query: str) -> dict[str, object]:
+def resolve(kb: KnowledgeBase, query: str, notes: list[str] | None = None) -> Entry:
     """The one entry `query` names, or NotFoundError with suggestions / the candidates.
 
-    An answer found by tolerating typos or partial names is announced on stderr, so a reader sees what
-    msref took their words to mean.
+    An answer found by tolerating typos or partial names is announced (in `notes`, for standard error),
+    so a reader sees what msref took their words to mean.
     """
     if not query.strip():
         raise UsageError("the query is empty; give a term or treatment name")
-    found = search.resolve_query(kb, query)
-    ids: list[str] = found["ids"]  # type: ignore[assignment]
+    found = lookup.resolve_query(kb, query)
+    ids = found["ids"]
     if len(ids) == 1:
         entry = kb.entry(ids[0])
-        if found["match"] in ("prefix", "words", "fuzzy"):
-            import sys
-
-            sys.stderr.write(f"msref: showing {entry['name']} for {_quoted(query)}\n")
+        if found["match"] in ("prefix", "words", "fuzzy") and notes is not None:
+            notes.append(f"showing {entry['name']} for {quoted(query)}")
         return entry
     if ids:
         shown = []
         for i in ids[:12]:
-            entry = kb.entry(i)
-            shown.append(f"{entry['name']} ({KIND_LABELS[str(entry['kind'])]}): msref explain {i}")
+            candidate = kb.entry(i)
+            shown.append(f"{candidate['name']} ({KIND_LABELS[candidate['kind']]}): msref explain {i}")
         if len(ids) > 12:
             shown.append(f"... and {len(ids) - 12} more; `msref search` ranks them")
-        raise NotFoundError(f"{_quoted(query)} could mean several entries; say which one", hints=shown)
-    hints = [f"did you mean: {name}" for name in search.suggest(kb, query)]
-    raise NotFoundError(f"no entry for {_quoted(query)}", hints=hints)
+        raise NotFoundError(f"{quoted(query)} could mean several entries; say which one", hints=shown)
+    hints = [f"did you mean: {name}" for name in lookup.suggest(kb, query)]
+    raise NotFoundError(f"no entry for {quoted(query)}", hints=hints)
 
 
-def _quoted(query: str) -> str:
+def quoted(query: str) -> str:
     """A query shown back to the user: quoted, with control characters escaped, and not too long."""
-    text = repr(query[:80] + ("..." if len(query) > 80 else ""))
-    return text
+    return repr(query[:80] + ("..." if len(query) > 80 else ""))
 
 
 def family_id(value: str) -> str:
     """A family id from what people type (DMT, stem_cell, rehab...); UsageError lists valid ones."""
-    key = "-".join(search.normalise(value).split())
-    if key in models.FAMILY_ALIASES:
-        return models.FAMILY_ALIASES[key]
-    valid = ", ".join(models.FAMILY_IDS)
-    raise UsageError(f"unknown treatment family {value!r}; valid families: {valid}")
+    key = "-".join(normalise(value).split())
+    if key in spec.FAMILY_ALIASES:
+        return spec.FAMILY_ALIASES[key]
+    raise UsageError(f"unknown treatment family {quoted(value)}; valid families: {', '.join(spec.FAMILY_IDS)}")
 
 
-def _choice(value: str, choices: tuple[str, ...], what: str, aliases: dict[str, str] | None = None) -> str:
-    key = search.normalise(value)
-    for choice in choices:
-        if search.normalise(choice) == key:
-            return choice
+def choice(value: str, choices: tuple[str, ...], what: str, aliases: dict[str, str] | None = None) -> str:
+    """One of `choices` from what people type (any case and punctuation), or UsageError listing them."""
+    key = normalise(value)
+    for option in choices:
+        if normalise(option) == key:
+            return option
     if aliases and key in aliases:
         return aliases[key]
-    raise UsageError(f"unknown {what} {value!r}; valid: {', '.join(choices)}")
+    raise UsageError(f"unknown {what} {quoted(value)}; valid: {', '.join(choices)}")
 
 
 # --------------------------------------------------------------------------------------------------
 # Display helpers
 
 
-def _name_list(kb: KnowledgeBase, ids: object) -> list[str]:
-    return [Ref(kb.name(str(i))) for i in (ids or [])]  # type: ignore[union-attr]
+def name_list(kb: KnowledgeBase, ids: list[str]) -> list[str]:
+    return [Ref(kb.name(i)) for i in ids]
 
 
-def display_value(kb: KnowledgeBase, key: str, value: object) -> str | list[str]:
+def display_value(kb: KnowledgeBase, key: str, value: object) -> Cell:
     """How one field reads to a person."""
     if value is None:
-        return "none" if key == "boxed_warning" else ""
-    if key == "approvals":
-        shown = []
-        for item in value:  # type: ignore[attr-defined]
-            note = f", {item['note']}" if item.get("note") else ""
-            shown.append(f"{item['agency']} {item['year']}{note}")
-        return shown
-    if key == "evidence":
-        return f"{value['level']} (graded by: {value['source']})"  # type: ignore[index]
-    if key in ("acts_on", "related", "terms"):
-        return _name_list(kb, value)
+        return NONE if key in ("boxed_warning", "access_programme") else ""
+    if key == "approvals" and isinstance(value, list):
+        return [
+            f"{item['agency']} {item['year']}" + (f", {item['note']}" if item.get("note") else "") for item in value
+        ]
+    if key == "evidence" and isinstance(value, dict):
+        return f"{value['level']} (graded by: {value['source']})"
+    if key == "treats" and isinstance(value, list):
+        return [
+            f"{Ref(kb.name(item['symptom']))} ({item['status']}" + (f": {item['note']})" if item.get("note") else ")")
+            for item in value
+        ]
+    if key in ("acts_on", "related", "terms") and isinstance(value, list):
+        return name_list(kb, value)
     if key == "family":
         return kb.name(str(value))
     if isinstance(value, list):
@@ -145,60 +168,99 @@ def display_value(kb: KnowledgeBase, key: str, value: object) -> str | list[str]
     return str(value)
 
 
-def _family_name(kb: KnowledgeBase, entry: dict[str, object]) -> str:
-    return str(display_value(kb, "family", entry.get("family")))
-
-
-def _subtitle(kb: KnowledgeBase, entry: dict[str, object]) -> str:
-    kind = str(entry["kind"])
+def subtitle(kb: KnowledgeBase, entry: Entry) -> str:
+    kind = entry["kind"]
     if kind == "treatment":
-        parts = [_family_name(kb, entry), str(entry["category"]), str(entry["status"])]
+        parts = [kb.name(entry["family"]), entry["category"], entry["status"]]
     elif kind == "term":
-        parts = ["glossary term", str(entry["category"])]
+        parts = ["glossary term", entry["category"]]
     elif kind == "step":
         steps = kb.ids("step")
-        parts = [f"immune-cascade step {steps.index(str(entry['id'])) + 1} of {len(steps)}"]
+        parts = [f"immune-cascade step {steps.index(entry['id']) + 1} of {len(steps)}"]
     else:
         parts = ["treatment family"]
     return " | ".join(parts)
 
 
-def source_links(entry: dict[str, object]) -> list[tuple[str, str]]:
-    """An entry's citations as (title, url) pairs, for a ("links", ...) block."""
-    return [(str(s["title"]), str(s["url"])) for s in entry.get("sources", [])]  # type: ignore[union-attr]
+def source_links(entry: Entry, numbered: bool = False) -> list[Link]:
+    """An entry's citations, numbered when footnote marks refer to them."""
+    links: list[Link] = []
+    for number, source in enumerate(entry.get("sources", []), 1):
+        link: Link = {"title": source["title"], "url": source["url"]}
+        if numbered:
+            link["number"] = number
+        links.append(link)
+    return links
 
 
-def _sources_block(entry: dict[str, object]) -> list[tuple[object, ...]]:
-    return [("heading", "Sources"), ("links", source_links(entry)), ("para", f"Reviewed: {entry.get('reviewed')}")]
+def marks(entry: Entry, key: str) -> list[int]:
+    """The numbers of the sources that support field `key` (its footnote marks)."""
+    refs = entry.get("provenance", {}).get(key) or []
+    ids = [source.get("id") for source in entry.get("sources", [])]
+    return [ids.index(ref) + 1 for ref in refs if ref in ids]
+
+
+def sources_blocks(entry: Entry, heading: str = "Sources") -> list[Block]:
+    return [
+        {"type": "heading", "text": heading},
+        {"type": "links", "items": source_links(entry, numbered=bool(entry.get("provenance")))},
+        {"type": "para", "text": f"Reviewed: {entry.get('reviewed')}"},
+    ]
+
+
+def entry_fields(kb: KnowledgeBase, entry: Entry, skip: tuple[str, ...] = ("category", "status")) -> list[Field]:
+    """The labelled fields of an entry, in display order, each with its footnote marks."""
+    fields: list[Field] = []
+    own = KIND_FIELDS[entry["kind"]]
+    for key, label in spec.LABELS.items():
+        if key in entry and key not in skip and key in own:
+            shown = display_value(kb, key, entry[key])  # type: ignore[literal-required]
+            if shown:
+                item: Field = {"label": label, "value": shown}
+                found = marks(entry, key)
+                if found:
+                    item["marks"] = found
+                if key == "boxed_warning" and entry.get("boxed_warning"):
+                    item["warning"] = True
+                fields.append(item)
+    return fields
 
 
 # --------------------------------------------------------------------------------------------------
 # Commands
 
 
-def explain(kb: KnowledgeBase, query: str) -> dict[str, object]:
+def explain(kb: KnowledgeBase, query: str) -> View:
     """One entry in full."""
-    entry = resolve(kb, query)
-    doc: list[tuple[object, ...]] = [("title", str(entry["name"]), _subtitle(kb, entry))]
-    doc.append(("para", str(entry["summary"])))
-    fields = []
-    for key in models.LABELS:
-        if key in entry and key not in ("category", "status") and key in KIND_FIELDS[str(entry["kind"])]:
-            shown = display_value(kb, key, entry[key])
-            if shown:
-                fields.append((models.LABELS[key], shown))
+    notes: list[str] = []
+    entry = resolve(kb, query, notes)
+    doc: list[Block] = [
+        {"type": "title", "text": entry["name"], "subtitle": subtitle(kb, entry)},
+        {"type": "para", "text": entry["summary"]},
+    ]
+    fields = entry_fields(kb, entry)
     kind = entry["kind"]
-    links = kb.links(str(entry["id"]))
+    links = kb.links(entry["id"])
     if kind == "step":
-        acting = [Ref(name) for _id, name in links["acting"]]
-        fields.append(("Treatments acting here", acting or ["none in the knowledge base"]))
+        acting: list[str] = [Ref(name) for _id, name in links["acting"]]
+        fields.append({"label": "Treatments acting here", "value": acting or ["none in the knowledge base"]})
     if kind == "family":
-        fields.append(("Treatments", [Ref(name) for _id, name in links["members"]]))
-    if kind == "term" and links["mentioned_by"]:
-        fields.append(("Treatments that mention it", [Ref(name) for _id, name in links["mentioned_by"]]))
-    doc.append(("fields", fields))
-    doc.extend(_sources_block(entry))
-    return {"data": entry_json(entry), "doc": doc}
+        fields.append({"label": "Treatments", "value": [Ref(name) for _id, name in links["members"]]})
+    if kind == "term" and links.get("treated_by"):
+        count = len(links["treated_by"])
+        fields.append(
+            {
+                "label": "What can help",
+                "value": f"{count} option{'s' if count != 1 else ''}: `msref symptoms {entry['id']}` lists them",
+            }
+        )
+    elif kind == "term" and links["mentioned_by"]:
+        fields.append(
+            {"label": "Treatments that mention it", "value": [Ref(name) for _id, name in links["mentioned_by"]]}
+        )
+    doc.append({"type": "fields", "items": fields})
+    doc.extend(sources_blocks(entry))
+    return {"data": entry_json(entry), "doc": doc, "notes": notes}
 
 
 def treatments(
@@ -207,23 +269,24 @@ def treatments(
     route: str | None = None,
     ms_form: str | None = None,
     status: str | None = None,
-) -> dict[str, object]:
+) -> View:
     """The treatments table, filtered; grouped by family unless one family is asked for.
 
     Tables come from the compiled rows; whole entries are read only if JSON asks for them.
     """
     family = family_id(family) if family else None
-    route = _choice(route, models.ROUTES, "route") if route else None
-    ms_form = _choice(ms_form, models.MS_FORMS, "MS form", MS_FORM_ALIASES) if ms_form else None
-    status = _choice(status, models.STATUSES, "status") if status else None
-    forms = {ms_form} if ms_form != "active SPMS" else {"active SPMS", "SPMS"}
+    route = choice(route, spec.ROUTES, "route") if route else None
+    ms_form = choice(ms_form, spec.MS_FORM_CHOICES, "MS form", MS_FORM_ALIASES) if ms_form else None
+    status = choice(status, spec.STATUSES, "status") if status else None
+    # A broader form takes in the narrower ones; a treatment approved for SPMS as a whole serves active SPMS.
+    forms: set[str] = set(spec.MS_FORM_INCLUDES.get(ms_form or "", (ms_form or "",)))
+    if ms_form == "active SPMS":
+        forms.add("SPMS")
 
-    def keep(row: dict[str, object]) -> bool:
-        routes = row.get("route") or []
-        routes = routes if isinstance(routes, list) else [routes]
+    def keep(row: Entry) -> bool:
         return (
-            (route is None or route in routes)
-            and (ms_form is None or bool(forms & set(row.get("approved_for") or [])))  # type: ignore[arg-type]
+            (route is None or route in (row.get("route") or []))
+            and (ms_form is None or bool(forms & set(row.get("approved_for") or [])))
             and (status is None or row["status"] == status)
         )
 
@@ -233,258 +296,293 @@ def treatments(
 
     def data() -> dict[str, object]:
         rows = [row for fam in families for row in chosen[fam]]
-        return {"filters": filters, "treatments": [entry_json(kb.entry(str(row["id"]))) for row in rows]}
+        return {"filters": filters, "treatments": [entry_json(kb.entry(row["id"])) for row in rows]}
 
     headers = ["Treatment", "Category", "Status", "Route", "Approved for"]
-    shown_filters = ", ".join(f"{k} {v}" for k, v in filters.items() if v and k != "type")
-    doc: list[tuple[object, ...]] = [("title", "Treatments for MS" if not family else f"Treatments: {kb.name(family)}", "")]
+    shown = {k: v for k, v in filters.items() if v and k != "type"}
+    if ms_form and len(forms) > 1:
+        shown["for"] = f"{ms_form}, which includes {', '.join(sorted(forms - {ms_form}))}"
+    shown_filters = ", ".join(f"{k} {v}" for k, v in shown.items())
+    title = "Treatments for MS" if not family else f"Treatments: {kb.name(family)}"
+    doc: list[Block] = [{"type": "title", "text": title, "subtitle": ""}]
     for fam in families:
         rows = [_treatment_row(row) for row in chosen[fam]]
         if not rows and not family:
             continue
         fam_entry = kb.entry(fam)
         if not family:
-            doc.append(("heading", str(fam_entry["name"])))
-        doc.append(("para", str(fam_entry["summary"])))
+            doc.append({"type": "heading", "text": fam_entry["name"]})
+        doc.append({"type": "para", "text": fam_entry["summary"]})
         if rows:
-            doc.append(("table", headers, rows))
+            doc.append({"type": "table", "headers": headers, "rows": rows})
         else:
-            doc.append(("para", "No treatments match these filters."))
+            doc.append({"type": "para", "text": "No treatments match these filters."})
     count = sum(len(rows) for rows in chosen.values())
     if not count and not family:
-        doc.append(("para", "No treatments match these filters."))
+        doc.append({"type": "para", "text": "No treatments match these filters."})
     plural = "s" if count != 1 else ""
     where = f" ({shown_filters})" if shown_filters else ""
-    doc.append(("note", f"{count} treatment{plural}{where}. `msref explain NAME` shows one in full."))
+    doc.append({"type": "note", "text": f"{count} treatment{plural}{where}. `msref explain NAME` shows one in full."})
     return {"data": data, "doc": doc}
 
 
-def _treatment_row(row: dict[str, object]) -> list[str | list[str]]:
+def _treatment_row(row: Entry) -> list[Cell]:
     route = row.get("route")
     approved = row.get("approved_for")
     return [
-        Ref(str(row["name"])),
-        str(row["category"]),
-        str(row["status"]),
-        (route if isinstance(route, list) else str(route)) if route else "-",  # type: ignore[list-item]
-        [str(form) for form in approved] if approved else "-",  # type: ignore[union-attr]
+        Ref(row["name"]),
+        row["category"],
+        row["status"],
+        list(route) if route else "-",
+        list(approved) if approved else "-",
     ]
 
 
-def compare(kb: KnowledgeBase, queries: list[str]) -> dict[str, object]:
+def compare(kb: KnowledgeBase, queries: list[str]) -> View:
     """Treatments side by side, field by field, with the not-head-to-head caveat."""
     if len(queries) < 2:
         raise UsageError("compare needs at least two treatments")
-    chosen: list[dict[str, object]] = []
-    for query in queries:
-        entry = resolve(kb, query)
-        if entry["kind"] != "treatment":
-            label = KIND_LABELS[str(entry["kind"])]
-            raise UsageError(f"{entry['name']!r} is a {label}, not a treatment; compare takes treatments")
-        if entry in chosen:
-            raise UsageError(f"{entry['name']!r} is named twice; compare needs different treatments")
-        chosen.append(entry)
-    headers = ["", *[str(e["name"]) for e in chosen]]
-    rows = []
-    for key in models.COMPARE_FIELDS:
+    notes: list[str] = []
+    chosen = treatments_named(kb, queries, notes)
+    if len(chosen) < 2:
+        raise UsageError("compare needs at least two different treatments")
+    headers = ["", *[e["name"] for e in chosen]]
+    rows: list[list[Cell]] = []
+    for key in spec.COMPARE_FIELDS:
         if not any(key in e for e in chosen):
             continue
-        cells: list[str | list[str]] = [models.LABELS[key]]
+        cells: list[Cell] = [spec.LABELS[key]]
         for entry in chosen:
             if key in entry:
-                cells.append(display_value(kb, key, entry[key]) or "-")
+                cells.append(display_value(kb, key, entry[key]) or "-")  # type: ignore[literal-required]
             else:
-                cells.append("not recorded")
+                cells.append(NOT_RECORDED)
         rows.append(cells)
-    doc: list[tuple[object, ...]] = [
-        ("title", "Comparison: " + ", ".join(headers[1:]), "side by side, not ranked"),
-        ("note", models.COMPARE_CAVEAT),
-        ("matrix", headers, rows),
+    doc: list[Block] = [
+        {"type": "title", "text": "Comparison: " + ", ".join(headers[1:]), "subtitle": "side by side, not ranked"},
+        {"type": "note", "text": spec.COMPARE_CAVEAT},
+        {"type": "matrix", "headers": headers, "rows": rows},
     ]
     for entry in chosen:
-        doc.append(("heading", f"Sources: {entry['name']}"))
-        doc.append(("links", source_links(entry)))
-        doc.append(("para", f"Reviewed: {entry['reviewed']}"))
-    data = {
-        "caveat": models.COMPARE_CAVEAT,
-        "fields": list(models.COMPARE_FIELDS),
+        doc.extend(sources_blocks(entry, f"Sources: {entry['name']}"))
+    data: dict[str, object] = {
+        "caveat": spec.COMPARE_CAVEAT,
+        "fields": list(spec.COMPARE_FIELDS),
         "treatments": [entry_json(e) for e in chosen],
     }
-    return {"data": data, "doc": doc}
+    return {"data": data, "doc": doc, "notes": notes}
+
+
+def treatments_named(kb: KnowledgeBase, queries: list[str], notes: list[str]) -> list[Entry]:
+    """The treatments the queries name, in order; a treatment named twice is kept once, with a note."""
+    chosen: list[Entry] = []
+    for query in queries:
+        entry = resolve(kb, query, notes)
+        if entry["kind"] != "treatment":
+            raise UsageError(
+                f"{entry['name']!r} is a {KIND_LABELS[entry['kind']]}, not a treatment; "
+                "give treatments (`msref treatments` lists them)"
+            )
+        if any(e["id"] == entry["id"] for e in chosen):
+            notes.append(f"{quoted(query)} names {entry['name']} again; it is shown once")
+            continue
+        chosen.append(entry)
+    return chosen
 
 
 def search_view(
     kb: KnowledgeBase, text: str, kind: str | None = None, family: str | None = None, limit: int = 20
-) -> dict[str, object]:
+) -> View:
     """Ranked full-text hits, each with the fields it matched in."""
+    from ms_ref.fulltext import full_text_search
+
     if not text.strip():
         raise UsageError("the search text is empty")
-    kind = _choice(kind, models.KINDS, "kind") if kind else None
+    kind = choice(kind, spec.KINDS, "kind") if kind else None
     family = family_id(family) if family else None
-    hits = search.full_text_search(kb, text, (kind,) if kind else (), family, limit)
-    data = {
+    hits = full_text_search(kb, text, (kind,) if kind else (), family, limit)
+    if not hits:
+        raise NotFoundError(
+            f"nothing in the knowledge base matches {quoted(text)}",
+            hints=[f"did you mean: {name}" for name in lookup.suggest(kb, text)],
+        )
+    data: dict[str, object] = {
         "query": text,
         "results": [
             {
-                "id": h["entry"]["id"],  # type: ignore[index]
-                "kind": h["entry"]["kind"],  # type: ignore[index]
-                "name": h["entry"]["name"],  # type: ignore[index]
+                "id": h["entry"]["id"],
+                "kind": h["entry"]["kind"],
+                "name": h["entry"]["name"],
                 "score": h["score"],
                 "matches": h["matches"],
             }
             for h in hits
         ],
     }
-    if not hits:
-        raise NotFoundError(f"nothing in the knowledge base matches {_quoted(text)}", hints=[
-            f"did you mean: {name}" for name in search.suggest(kb, text)
-        ])
-    doc: list[tuple[object, ...]] = [("title", f"Search: {text}", f"{len(hits)} ranked results")]
+    doc: list[Block] = [{"type": "title", "text": f"Search: {text}", "subtitle": f"{len(hits)} ranked results"}]
     for position, hit in enumerate(hits, 1):
         entry = hit["entry"]
-        label = KIND_LABELS[str(entry["kind"])]  # type: ignore[index]
-        if entry["kind"] == "treatment":  # type: ignore[index]
-            label = f"{_family_name(kb, entry)}"  # type: ignore[arg-type]
-        doc.append(("heading", f"{position}. {entry['name']} ({label})"))  # type: ignore[index]
-        fields = [(f"matched in {m['field']}", m["snippet"]) for m in hit["matches"]]  # type: ignore[union-attr]
-        doc.append(("fields", fields))
+        label = kb.name(entry["family"]) if entry["kind"] == "treatment" else KIND_LABELS[entry["kind"]]
+        doc.append({"type": "heading", "text": f"{position}. {entry['name']} ({label})"})
+        doc.append(
+            {
+                "type": "fields",
+                "items": [{"label": f"matched in {m['field']}", "value": m["snippet"]} for m in hit["matches"]],
+            }
+        )
     return {"data": data, "doc": doc}
 
 
-def glossary(kb: KnowledgeBase, category: str | None = None) -> dict[str, object]:
+def glossary(kb: KnowledgeBase, category: str | None = None) -> View:
     """The glossary terms, optionally of one category."""
-    category = _choice(category, models.TERM_CATEGORIES, "category") if category else None
+    category = choice(category, spec.TERM_CATEGORIES, "category") if category else None
     terms = [term for term in kb.entries("term") if category is None or term["category"] == category]
-    terms.sort(key=lambda e: search.normalise(str(e["name"])))
-    rows = [[str(t["name"]), str(t["category"]), str(t["summary"])] for t in terms]
-    title = "Glossary" + (f": {category}" if category else "")
-    doc: list[tuple[object, ...]] = [
-        ("title", title, f"{len(terms)} terms"),
-        ("table", ["Term", "Category", "Meaning"], rows),
+    terms.sort(key=lambda e: normalise(e["name"]))
+    rows: list[list[Cell]] = [[t["name"], t["category"], t["summary"]] for t in terms]
+    doc: list[Block] = [
+        {
+            "type": "title",
+            "text": "Glossary" + (f": {category}" if category else ""),
+            "subtitle": f"{len(terms)} terms",
+        },
+        {"type": "table", "headers": ["Term", "Category", "Meaning"], "rows": rows},
     ]
     return {"data": {"category": category, "terms": [entry_json(t) for t in terms]}, "doc": doc}
 
 
-def immune(kb: KnowledgeBase) -> dict[str, object]:
+def immune(kb: KnowledgeBase) -> View:
     """The immune cascade step by step, with the terms involved and the treatments acting there."""
     steps = []
-    doc: list[tuple[object, ...]] = [
-        ("title", "How MS affects the immune system", "the immune cascade, step by step, with the treatments that act at each step"),
+    doc: list[Block] = [
+        {
+            "type": "title",
+            "text": "How MS affects the immune system",
+            "subtitle": "the immune cascade, step by step, with the treatments that act at each step",
+        }
     ]
+    diagram: list[CascadeStep] = []
     for position, step_id in enumerate(kb.ids("step"), 1):
         step = kb.entry(step_id)
         acting = kb.links(step_id)["acting"]
         steps.append({**entry_json(step), "position": position, "treatments": [i for i, _name in acting]})
-        doc.append(("heading", f"{position}. {step['name']}"))
-        doc.append(("para", str(step["summary"])))
-        doc.append((
-            "fields",
-            [
-                ("Terms involved", _name_list(kb, step.get("terms")) or ["-"]),
-                ("Treatments acting here", [Ref(name) for _i, name in acting] or ["none in the knowledge base"]),
-            ],
-        ))
-    doc.insert(1, ("diagram", mermaid_cascade(kb)))
-    return {"data": {"steps": steps}, "doc": doc, "mermaid": mermaid_cascade(kb)}
+        diagram.append({"id": step_id, "name": step["name"], "treatments": acting})
+        doc.append({"type": "heading", "text": f"{position}. {step['name']}"})
+        doc.append({"type": "para", "text": step["summary"]})
+        doc.append(
+            {
+                "type": "fields",
+                "items": [
+                    {"label": "Terms involved", "value": name_list(kb, step.get("terms") or []) or ["-"]},
+                    {
+                        "label": "Treatments acting here",
+                        "value": [Ref(name) for _i, name in acting] or ["none in the knowledge base"],
+                    },
+                ],
+            }
+        )
+    doc.insert(1, {"type": "diagram", "steps": diagram})
+    return {"data": {"steps": steps}, "doc": doc}
 
 
-def mermaid_cascade(kb: KnowledgeBase) -> str:
-    """The immune cascade as a Mermaid flowchart: steps in order, each treatment linked to its steps."""
-
-    def node(entry_id: str) -> str:
-        return "n_" + entry_id.replace("-", "_")
-
-    def label(text: str) -> str:
-        return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-
-    lines = ["flowchart TD"]
-    steps = kb.ids("step")
-    for position, step_id in enumerate(steps, 1):
-        lines.append(f'    {node(step_id)}["{position}. {label(kb.name(step_id))}"]')
-    lines.extend(f"    {node(a)} --> {node(b)}" for a, b in zip(steps, steps[1:]))
-    seen: set[str] = set()
-    for step_id in steps:
-        for treatment_id, name in kb.links(step_id)["acting"]:
-            if treatment_id not in seen:
-                seen.add(treatment_id)
-                lines.append(f'    {node(treatment_id)}(["{label(name)}"])')
-            lines.append(f"    {node(treatment_id)} -.-> {node(step_id)}")
-    lines.append("    classDef treatment fill:#eef6ff,stroke:#5b8bd0")
-    if seen:
-        lines.append("    class " + ",".join(node(i) for i in sorted(seen)) + " treatment")
-    return "\n".join(lines)
-
-
-def sources(kb: KnowledgeBase, query: str) -> dict[str, object]:
-    """An entry's citations and review date."""
-    entry = resolve(kb, query)
-    data = {
+def sources(kb: KnowledgeBase, query: str) -> View:
+    """An entry's citations and review date, with the page each was read through where that differs."""
+    notes: list[str] = []
+    entry = resolve(kb, query, notes)
+    data: dict[str, object] = {
         "id": entry["id"],
         "kind": entry["kind"],
         "name": entry["name"],
         "sources": entry["sources"],
+        "provenance": entry.get("provenance", {}),
         "reviewed": entry["reviewed"],
     }
-    doc: list[tuple[object, ...]] = [("title", f"Sources: {entry['name']}", _subtitle(kb, entry))]
-    doc.extend(_sources_block(entry)[1:])
-    return {"data": data, "doc": doc}
+    links = source_links(entry, numbered=bool(entry.get("provenance")))
+    doc: list[Block] = [
+        {"type": "title", "text": f"Sources: {entry['name']}", "subtitle": subtitle(kb, entry)},
+        {"type": "links", "items": links},
+    ]
+    read_through = [f"[{n}] read through {s['via']}" for n, s in enumerate(entry["sources"], 1) if s.get("via")]
+    if read_through:
+        doc.append({"type": "heading", "text": "Read through verbatim reproductions"})
+        doc.append({"type": "bullets", "items": read_through})
+    supported = [
+        f"{spec.LABELS[key]}: " + ", ".join(f"[{n}]" for n in marks(entry, key))
+        for key in spec.PROVENANCE_FIELDS
+        if marks(entry, key)
+    ]
+    if supported:
+        doc.append({"type": "heading", "text": "Which source supports which field"})
+        doc.append({"type": "bullets", "items": supported})
+    doc.append({"type": "para", "text": f"Reviewed: {entry['reviewed']}"})
+    return {"data": data, "doc": doc, "notes": notes}
 
 
-def paths_view() -> dict[str, object]:
+def paths_view() -> View:
     """Where msref reads and writes, and whether each place exists."""
     import os
 
-    from ms_ref import loader, resources
+    from ms_ref import paths, store
 
-    shipped, user = loader.source_files()
-    cache_file = loader.cache_path([*shipped, *user])
+    sources_ = store.Sources()
+    cache_file = store.cache_path(sources_.files)
     data = {
-        "data_dir": resources.data_dir(),
-        "data_source": resources.data_source(),
-        "data_files": shipped,
-        "user_dir": resources.user_dir(),
-        "user_files": user,
-        "cache_dir": resources.cache_dir(),
+        "data_dir": paths.data_dir(),
+        "data_source": paths.data_source(),
+        "data_files": sources_.shipped,
+        "user_dir": paths.user_dir(),
+        "user_files": sources_.user,
+        "user_problems": sources_.user_problems,
+        "cache_dir": paths.cache_dir(),
         "cache_file": cache_file,
         "cache_exists": os.path.isfile(cache_file),
-        "schema_dir": resources.schema_dir(),
+        "schema_dir": paths.schema_dir(),
     }
     source_label = {
         "MSREF_DATA_DIR": "set by MSREF_DATA_DIR",
         "packaged": "shipped with msref",
         "checkout": "the source checkout's data/",
-    }[resources.data_source()]
-    user_note = f"{len(user)} entry file(s)" if user else "no entry files yet; add *.yaml here (MSREF_USER_DIR overrides)"
-    fields = [
-        ("Knowledge base", f"{data['data_dir']} ({source_label})"),
-        ("Your own entries", f"{data['user_dir']} ({user_note})"),
-        ("Cache", f"{cache_file} ({'present' if data['cache_exists'] else 'not built yet'})"),
-        ("JSON Schemas", str(data["schema_dir"])),
+    }[paths.data_source()]
+    user = sources_.user
+    user_note = (
+        f"{len(user)} entry file(s)" if user else "no entry files yet; add *.yaml here (MSREF_USER_DIR overrides)"
+    )
+    fields: list[Field] = [
+        {"label": "Knowledge base", "value": f"{data['data_dir']} ({source_label})"},
+        {"label": "Your own entries", "value": f"{data['user_dir']} ({user_note})"},
+        {"label": "Cache", "value": f"{cache_file} ({'present' if data['cache_exists'] else 'not built yet'})"},
+        {"label": "JSON Schemas", "value": str(data["schema_dir"])},
     ]
-    return {"data": data, "doc": [("title", "msref paths", ""), ("fields", fields)]}
+    doc: list[Block] = [{"type": "title", "text": "msref paths", "subtitle": ""}, {"type": "fields", "items": fields}]
+    if sources_.user_problems:
+        doc.append({"type": "bullets", "items": sources_.user_problems})
+    return {"data": data, "doc": doc}
 
 
-def validate_view(paths: list[str]) -> tuple[dict[str, object], bool]:
+def validate_view(given: list[str]) -> tuple[View, bool]:
     """Validate the shipped data and the user's entries, or the given folders/files.
 
     A folder is read as a knowledge base (treatments.yaml and glossary.yaml); files are read as user
-    entry files on top of it (or on top of the shipped data).
+    entry files on top of it (or on top of the shipped data). Every problem of every file is reported.
     """
     import os
 
-    from ms_ref import loader, resources
+    from ms_ref import paths, store
+    from ms_ref.ingest import build
 
-    shipped, user = loader.source_files()
-    if paths:
-        folders = [p for p in paths if os.path.isdir(p)]
-        files = [os.path.abspath(p) for p in paths if not os.path.isdir(p)]
+    sources_ = store.Sources()
+    shipped, user, folder_problems = sources_.shipped, sources_.user, sources_.user_problems
+    if given:
+        folders = [p for p in given if os.path.isdir(p)]
+        files = [os.path.abspath(p) for p in given if not os.path.isdir(p)]
         if len(folders) > 1:
             raise UsageError("give at most one knowledge-base folder to validate")
         if folders:
-            shipped = [os.path.join(os.path.abspath(folders[0]), name) for name in resources.KB_FILES]
-        user = files
-    kb, problems = loader.build_knowledge_base(shipped, user)
-    counts = {kind: len(kb.ids(kind)) for kind in models.KINDS}
+            shipped = [os.path.join(os.path.abspath(folders[0]), name) for name in paths.KB_FILES]
+        user, folder_problems = files, []
+    built = build(shipped, user, skip_bad_user_files=False)
+    problems = [*folder_problems, *built.problems]
+    kb = built.kb
+    counts = {kind: len(kb.ids(kind)) for kind in spec.KINDS}
     overrides = [{"id": entry_id, "file": path} for entry_id, path in kb.overrides]
     data = {
         "ok": not problems,
@@ -494,16 +592,18 @@ def validate_view(paths: list[str]) -> tuple[dict[str, object], bool]:
         "problems": problems,
     }
     plurals = {"family": "families"}
-    summary = ", ".join(
-        f"{n} {kind if n == 1 else plurals.get(kind, kind + 's')}" for kind, n in counts.items()
-    )
-    doc: list[tuple[object, ...]] = [
-        ("title", "Validation " + ("passed" if not problems else f"failed: {len(problems)} problem(s)"), summary),
-        ("heading", "Files"),
-        ("bullets", [*shipped, *user]),
+    summary = ", ".join(f"{n} {kind if n == 1 else plurals.get(kind, kind + 's')}" for kind, n in counts.items())
+    title = "Validation " + ("passed" if not problems else f"failed: {len(problems)} problem(s)")
+    doc: list[Block] = [
+        {"type": "title", "text": title, "subtitle": summary},
+        {"type": "heading", "text": "Files"},
+        {"type": "bullets", "items": [*shipped, *user]},
     ]
     if overrides:
-        doc += [("heading", "Overrides"), ("bullets", [f"{o['id']} is overridden by {o['file']}" for o in overrides])]
+        doc += [
+            {"type": "heading", "text": "Overrides"},
+            {"type": "bullets", "items": [f"{o['id']} is overridden by {o['file']}" for o in overrides]},
+        ]
     if problems:
-        doc += [("heading", "Problems"), ("bullets", problems)]
+        doc += [{"type": "heading", "text": "Problems"}, {"type": "bullets", "items": problems}]
     return {"data": data, "doc": doc}, not problems

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ms_ref import __version__
-from ms_ref.models import COMPARE_CAVEAT, NOTICE, SCHEMA_VERSION
+from ms_ref.spec import COMPARE_CAVEAT, NOTICE, SCHEMA_VERSION
 from tests.conftest import FIXTURES, write
 
 COMMANDS = [

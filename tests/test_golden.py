@@ -20,13 +20,18 @@ CASES = {
     "glossary": ["glossary"],
     "immune": ["immune"],
     "sources": ["sources", "natalizumab"],
+    "prepare": ["prepare", "ocrelizumab", "natalizumab"],
+    "timeline": ["timeline"],
 }
 EXTENSIONS = {"plain": "txt", "markdown": "md", "json": "json", "rich": "rich.txt"}
 
 
 @pytest.mark.parametrize("fmt", list(EXTENSIONS))
 @pytest.mark.parametrize("case", list(CASES))
-def test_golden(run, request: pytest.FixtureRequest, case: str, fmt: str) -> None:
+def test_golden(run, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, case: str, fmt: str) -> None:
+    if fmt == "rich":  # the terminal's styling is part of the output: losing colour or links fails here
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("MSREF_HYPERLINKS", "1")
     result = run(*CASES[case], "--format", fmt)
     assert result.code == 0, result
     path = GOLDEN / f"{case}.{EXTENSIONS[fmt]}"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ms_ref import resources
+from ms_ref import paths
 from tests.conftest import ROOT
 
 
@@ -49,10 +49,11 @@ def test_installed_wheel_answers_from_its_own_data(wheel: Path, tmp_path: Path) 
     env["PYTHONPATH"] = str(target)
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     code = (
-        "import sys, ms_ref.main as m, ms_ref.resources as r;"
+        "import sys, ms_ref.main as m, ms_ref.paths as p, ms_ref.store as s;"
         "assert m.__file__.startswith(sys.argv[1]), m.__file__;"
-        "assert r.data_source() == 'packaged', r.data_dir();"
-        "import ms_ref.loader as l; assert l._prebuilt(l.source_files()[0]) is not None;"
+        "assert p.data_source() == 'packaged', p.data_dir();"
+        "shipped = s.Sources().shipped;"
+        "assert s._prebuilt(shipped, s.content_stamp(shipped)) is not None;"
         "sys.exit(m.main(['explain', 'demyelination', '--format', 'json']))"
     )
     done = subprocess.run(
@@ -68,9 +69,9 @@ def test_xdg_paths_agree_with_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_
         pytest.skip("platformdirs decides directly on this platform")
     for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "MSREF_USER_DIR"):
         monkeypatch.delenv(variable, raising=False)
-    assert resources.cache_dir() == platformdirs.user_cache_dir("msref", appauthor=False)
-    assert resources.user_dir() == platformdirs.user_data_dir("msref", appauthor=False)
+    assert paths.cache_dir() == platformdirs.user_cache_dir("msref", appauthor=False)
+    assert paths.user_dir() == platformdirs.user_data_dir("msref", appauthor=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "d"))
-    assert resources.cache_dir() == platformdirs.user_cache_dir("msref", appauthor=False)
-    assert resources.user_dir() == platformdirs.user_data_dir("msref", appauthor=False)
+    assert paths.cache_dir() == platformdirs.user_cache_dir("msref", appauthor=False)
+    assert paths.user_dir() == platformdirs.user_data_dir("msref", appauthor=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,8 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ms_ref import loader, search
+from ms_ref import fulltext, lookup, store
 from ms_ref.errors import MsrefError
+from ms_ref.ingest import build
+from ms_ref.ingest.validate import _is_id, validate_file
+from ms_ref.ingest.yamlread import MAX_FILE_BYTES
 from tests.conftest import FIXTURES, ROOT, write
 
 EXAMPLES = int(os.environ.get("MSREF_FUZZ_EXAMPLES", "150"))
@@ -60,7 +64,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_bad_user_file_is_exit_3_with_its_location(case: str, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_user_file_is_reported_with_its_location(case: str, run, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers still come from the shipped data, with a one-line warning; validate reports it in full."""
     content, message = BAD_FILES[case]
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -69,10 +75,12 @@ def test_bad_user_file_is_exit_3_with_its_location(case: str, run, tmp_path: Pat
     started = time.monotonic()
     result = run("explain", "myelin")
     assert time.monotonic() - started < 10
-    assert result.code == 3, result
-    assert result.out == ""
-    assert str(mine / "bad.yaml") in result.err and message in result.err, result.err
-    assert "Traceback" not in result.err
+    assert result.code == 0 and result.out.startswith("Myelin"), result
+    assert str(mine / "bad.yaml") in result.err and result.err.count("\n") == 1, result.err
+    checked = run("validate")
+    assert checked.code == 3 and message in checked.out, checked
+    for stream in (result.out, result.err, checked.out, checked.err):
+        assert "Traceback" not in stream and "\x1b[31m" not in stream and "\u202e" not in stream
     assert not Path("/tmp/msref-pwned").exists()
 
 
@@ -98,12 +106,12 @@ def test_very_large_file_is_refused_quickly(run, tmp_path: Path, monkeypatch: py
     mine = tmp_path / "mine"
     mine.mkdir()
     with open(mine / "huge.yaml", "wb") as handle:
-        handle.truncate(loader.MAX_FILE_BYTES + 1)
+        handle.truncate(MAX_FILE_BYTES + 1)
     monkeypatch.setenv("MSREF_USER_DIR", str(mine))
     started = time.monotonic()
-    result = run("explain", "myelin")
+    result = run("validate")
     assert time.monotonic() - started < 5
-    assert result.code == 3 and "the limit is" in result.err
+    assert result.code == 3 and "the limit is" in result.out
 
 
 def test_duplicates_and_references_across_shipped_and_user_files(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,9 +137,9 @@ def _answer(run) -> str:
     return result.out
 
 
-def test_cache_damage_never_changes_the_answer(run, pinned_env: Path) -> None:
+def test_cache_damage_never_changes_the_answer(run, private_cache: Path) -> None:
     expected = _answer(run)
-    (cache,) = (pinned_env / "cache" / "msref").iterdir()
+    (cache,) = private_cache.iterdir()
     original = cache.read_bytes()
     for damaged in (b"", b"garbage", original[:100], original[: len(original) // 2], original + b"tail",
                     original[:16] + b"\x00" * (len(original) - 16), original[:-300] + b"\xff" * 300):
@@ -139,9 +147,9 @@ def test_cache_damage_never_changes_the_answer(run, pinned_env: Path) -> None:
         assert _answer(run) == expected
 
 
-def test_cache_from_another_version_is_ignored(run, pinned_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_from_another_version_is_ignored(run, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = _answer(run)
-    monkeypatch.setattr(loader, "__version__", "0.0.0-other")
+    monkeypatch.setattr(store, "__version__", "0.0.0-other")
     assert _answer(run) == expected
 
 
@@ -205,7 +213,9 @@ def test_hostile_queries(query: str, fmt: str, run, monkeypatch: pytest.MonkeyPa
         assert result.code in (0, 1, 2), (command, result)
         assert "Traceback" not in result.err
         for stream in (result.out, result.err):
-            # Our own styling (colour codes) aside, no control character from the query gets through.
+            # Our own styling (colour codes, OSC 8 links to cited pages) aside, no control character from the
+            # query gets through.
+            stream = re.sub(r"\x1b\]8;;(?:https?://[!-~]*)?\x1b\\", "", stream)
             assert "\x1b]" not in stream and "\x07" not in stream and "\x1b[2J" not in stream
             assert "\u202e" not in stream and "\x00" not in stream
             assert "\x1b[31mred" not in stream
@@ -300,9 +310,9 @@ def test_no_network_connection_is_ever_opened(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def real_kb():
-    kb, problems = loader.build_knowledge_base([str(ROOT / "data" / "treatments.yaml"), str(ROOT / "data" / "glossary.yaml")], [])
-    assert problems == []
-    return kb
+    built = build([str(ROOT / "data" / "treatments.yaml"), str(ROOT / "data" / "glossary.yaml")], [])
+    assert built.problems == []
+    return built.kb
 
 
 @PROPERTY
@@ -311,7 +321,7 @@ def test_any_query_resolves_or_misses_cleanly(real_kb, query: str) -> None:
     from ms_ref import views
     from ms_ref.render import plain
 
-    result = search.resolve_query(real_kb, query)
+    result = lookup.resolve_query(real_kb, query)
     assert result["match"] in ("exact", "canonical", "prefix", "words", "fuzzy", "ambiguous", "none")
     try:
         view = views.explain(real_kb, query)
@@ -324,7 +334,7 @@ def test_any_query_resolves_or_misses_cleanly(real_kb, query: str) -> None:
 @PROPERTY
 @given(query=st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_any_search_returns_ranked_hits(real_kb, query: str) -> None:
-    hits = search.full_text_search(real_kb, query)
+    hits = fulltext.full_text_search(real_kb, query)
     scores = [hit["score"] for hit in hits]
     assert scores == sorted(scores, reverse=True)
 
@@ -344,7 +354,7 @@ def test_loader_reports_any_structure_without_crashing(tmp_path_factory: pytest.
 
     path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    sections, problems, _lines = loader.validate_file(str(path))
+    problems = validate_file(str(path)).problems
     assert isinstance(problems, list) and all(isinstance(p, str) and p.startswith(str(path)) for p in problems)
 
 
@@ -353,7 +363,7 @@ def test_loader_reports_any_structure_without_crashing(tmp_path_factory: pytest.
 def test_loader_survives_arbitrary_bytes(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
     path.write_bytes(raw)
-    _sections, problems, _lines = loader.validate_file(str(path))
+    problems = validate_file(str(path)).problems
     assert all(p.startswith(str(path)) for p in problems)
 
 
@@ -365,21 +375,24 @@ def test_devices_pipes_and_folders_are_not_read(run, tmp_path: Path, monkeypatch
     (mine / "folder.yaml").mkdir()
     monkeypatch.setenv("MSREF_USER_DIR", str(mine))
     started = time.monotonic()
-    result = run("explain", "myelin")
+    result = run("validate")
     assert time.monotonic() - started < 10
     assert result.code == 3
     for name in ("pipe.yaml", "zero.yaml", "folder.yaml"):
-        assert f"{mine / name}: is " in result.err
+        assert f"{mine / name}: is " in result.out
+    assert run("explain", "myelin").code == 0
 
 
-def test_a_huge_valid_knowledge_base_loads_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Thousands of entries that all link to each other: no quadratic step in validation or compiling."""
+def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of entries that all link to each other build completely (benchmarks/startup.py times the
+    x10 knowledge base; a quadratic step would show there)."""
     import yaml
 
     treatments = yaml.safe_load((FIXTURES / "treatments.yaml").read_text(encoding="utf-8"))
     first = treatments["treatments"][0]
     template = {key: first[key] for key in ("family", "category", "status", "summary", "details", "reviewed")}
-    template.update(sources=first["sources"][:1], related=first.get("related", [])[:3], acts_on=first.get("acts_on", []))
+    template.update(sources=[{k: v for k, v in first["sources"][0].items() if k != "id"}],
+                    related=first.get("related", [])[:3], acts_on=first.get("acts_on", []))
     many = []
     for n in range(2000):
         entry = dict(template, id=f"drug-{n}", name=f"Drug {n}", aliases=[f"brand{n}"])
@@ -394,11 +407,9 @@ def test_a_huge_valid_knowledge_base_loads_in_linear_time(tmp_path: Path, monkey
     text = yaml.dump(treatments, Dumper=NoAliases, sort_keys=False)
     (folder / "treatments.yaml").write_text(text, encoding="utf-8")
     (folder / "glossary.yaml").write_text((FIXTURES / "glossary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    started = time.monotonic()
-    kb, problems = loader.build_knowledge_base([str(folder / "treatments.yaml"), str(folder / "glossary.yaml")], [])
-    assert problems == []
-    assert time.monotonic() - started < 60
-    assert len(kb.links(template["family"])["members"]) > 2000
+    built = build([str(folder / "treatments.yaml"), str(folder / "glossary.yaml")], [])
+    assert built.problems == []
+    assert len(built.kb.links(template["family"])["members"]) > 2000
 
 
 def test_ids_match_the_published_schema_pattern() -> None:
@@ -408,4 +419,4 @@ def test_ids_match_the_published_schema_pattern() -> None:
     pattern = _json.loads((ROOT / "data" / "schema" / "glossary.schema.json").read_text())["properties"]["terms"][
         "items"]["properties"]["id"]["pattern"]
     for candidate in ("a", "a-b", "a1-2b", "-a", "a-", "a--b", "A", "a b", "ä"):
-        assert bool(_re.match(pattern, candidate)) == loader._is_id(candidate), candidate
+        assert bool(_re.match(pattern, candidate)) == _is_id(candidate), candidate

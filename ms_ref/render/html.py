@@ -6,8 +6,29 @@ off, tables wrap long words instead of overflowing, and links print with their a
 
 from __future__ import annotations
 
-from ms_ref.models import NOTICE
-from ms_ref.render import safe
+from ms_ref.render.safe import safe
+from ms_ref.spec import NOTICE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
+
+    from ms_ref.types import (
+        Bullets,
+        Cell,
+        Chart,
+        Diagram,
+        Fields,
+        Heading,
+        LinkList,
+        Note,
+        Para,
+        Space,
+        Table,
+        Title,
+        View,
+    )
 
 _STYLE = """
 @page { size: A4; margin: 14mm 13mm; }
@@ -36,72 +57,155 @@ ul.links { font-size: 8pt; }
 .warning { color: #8b0000; font-weight: 600; }
 h2, h1 { break-after: avoid; page-break-after: avoid; }
 tr, li, dd { break-inside: avoid; page-break-inside: avoid; }
+figure.cascade { margin: 4pt 0 8pt; }
+.cascade ol { list-style: none; margin: 0; padding: 0; }
+.cascade li { display: flex; gap: 6pt; align-items: flex-start; break-inside: avoid; page-break-inside: avoid; }
+.cascade li + li { margin-top: 10pt; position: relative; }
+.cascade li + li::before { content: "\\2193"; position: absolute; top: -11pt; left: 24mm; color: #5b8bd0; }
+.cascade .step { flex: 0 0 52mm; border: 1px solid #5b8bd0; background: #eef6ff; border-radius: 3pt; padding: 2pt 5pt; }
+.cascade .num { font-weight: 700; color: #124e78; }
+.cascade .acting { flex: 1; }
+.cascade .chip { display: inline-block; border: 1px solid #b8c7d6; border-radius: 8pt; padding: 0 4pt;
+                 margin: 1pt 2pt; font-size: 8pt; }
+.cascade .none, figcaption { color: #555; font-size: 8pt; }
+sup a { text-decoration: none; color: #124e78; }
+ol.links { font-size: 8pt; padding-left: 16pt; }
 @media screen { body { padding: 12mm; } }
 """
 
 
 def _escape(value: object) -> str:
-    return (safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _value(value: object) -> str:
-    if isinstance(value, list):
-        if len(value) == 1:
-            return _escape(value[0])
-        return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in value) + "</ul>"
-    return _escape(value)
+def _value(cell: Cell) -> str:
+    if isinstance(cell, list):
+        if len(cell) == 1:
+            return _escape(cell[0])
+        return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in cell) + "</ul>"
+    return _escape(cell)
 
 
-def document(view: dict[str, object]) -> str:
-    body: list[str] = []
-    title = "msref"
-    for block in view["doc"]:  # type: ignore[attr-defined]
-        kind = block[0]
-        if kind == "title":
-            title = safe(block[1])
-            body.append(f"<h1>{_escape(block[1])}</h1>")
-            if block[2]:
-                body.append(f'<p class="subtitle">{_escape(block[2])}</p>')
-        elif kind == "heading":
-            body.append(f"<h2>{_escape(block[1])}</h2>")
-        elif kind == "para":
-            body.append(f"<p>{_escape(block[1])}</p>")
-        elif kind == "note":
-            body.append(f'<p class="note"><strong>Note:</strong> {_escape(block[1])}</p>')
-        elif kind == "fields":
-            items = []
-            for label, value in block[1]:
-                css = ' class="warning"' if label == "US boxed warning" and value != "none" else ""
-                items.append(f"<dt>{_escape(label)}</dt><dd{css}>{_value(value)}</dd>")
-            body.append("<dl>" + "".join(items) + "</dl>")
-        elif kind == "bullets":
-            body.append("<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in block[1]) + "</ul>")
-        elif kind == "links":
-            body.append('<ul class="links">' + "".join(
-                f'<li>{_escape(t)}<br><a class="url" href="{_escape(u)}">{_escape(u)}</a></li>' for t, u in block[1]
-            ) + "</ul>")
-        elif kind in ("table", "matrix", "chart"):
-            head = "".join(f"<th>{_escape(h)}</th>" for h in block[1])
-            rows = []
-            for row in block[2]:
-                cells = []
-                for index, cell in enumerate(row):
-                    css = ' class="label"' if kind == "matrix" and index == 0 else ""
-                    cells.append(f"<td{css}>{_value(cell)}</td>")
-                rows.append("<tr>" + "".join(cells) + "</tr>")
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-        elif kind == "space":
-            body.append('<div class="ruled"></div>' * int(block[1]))
-    body.append(f'<p class="notice">{_escape(NOTICE)}</p>')
+def _marks(numbers: list[int]) -> str:
+    return "".join(f'<sup><a href="#source-{n}">[{n}]</a></sup>' for n in numbers)
+
+
+class _Page:
+    def __init__(self) -> None:
+        self.body: list[str] = []
+        self.title = "msref"
+
+
+def _title(page: _Page, block: Title) -> None:
+    page.title = safe(block["text"])
+    page.body.append(f"<h1>{_escape(block['text'])}</h1>")
+    if block["subtitle"]:
+        page.body.append(f'<p class="subtitle">{_escape(block["subtitle"])}</p>')
+
+
+def _heading(page: _Page, block: Heading) -> None:
+    page.body.append(f"<h2>{_escape(block['text'])}</h2>")
+
+
+def _para(page: _Page, block: Para) -> None:
+    page.body.append(f"<p>{_escape(block['text'])}</p>")
+
+
+def _note(page: _Page, block: Note) -> None:
+    page.body.append(f'<p class="note"><strong>Note:</strong> {_escape(block["text"])}</p>')
+
+
+def _fields(page: _Page, block: Fields) -> None:
+    items = []
+    for item in block["items"]:
+        css = ' class="warning"' if item.get("warning") else ""
+        items.append(
+            f"<dt>{_escape(item['label'])}{_marks(item.get('marks', []))}</dt><dd{css}>{_value(item['value'])}</dd>"
+        )
+    page.body.append("<dl>" + "".join(items) + "</dl>")
+
+
+def _bullets(page: _Page, block: Bullets) -> None:
+    page.body.append("<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in block["items"]) + "</ul>")
+
+
+def _links(page: _Page, block: LinkList) -> None:
+    numbered = any("number" in link for link in block["items"])
+    items = []
+    for link in block["items"]:
+        anchor = f' id="source-{link["number"]}"' if "number" in link else ""
+        items.append(
+            f"<li{anchor}>{_escape(link['title'])}<br>"
+            f'<a class="url" href="{_escape(link["url"])}">{_escape(link["url"])}</a></li>'
+        )
+    tag = "ol" if numbered else "ul"
+    page.body.append(f'<{tag} class="links">' + "".join(items) + f"</{tag}>")
+
+
+def _table(page: _Page, block: Table | Chart) -> None:
+    head = "".join(f"<th>{_escape(h)}</th>" for h in block["headers"])
+    rows = []
+    for row in block["rows"]:
+        cells = []
+        for index, cell in enumerate(row):
+            css = ' class="label"' if block["type"] == "matrix" and index == 0 else ""
+            cells.append(f"<td{css}>{_value(cell)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    page.body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _diagram(page: _Page, block: Diagram) -> None:
+    """The immune cascade drawn with HTML and CSS (no script): a column of numbered steps joined by
+    arrows, each with the treatments that act there beside it."""
+    steps = []
+    for position, step in enumerate(block["steps"], 1):
+        acting = "".join(f'<span class="chip">{_escape(name)}</span>' for _id, name in step["treatments"])
+        steps.append(
+            f'<li><div class="step"><span class="num">{position}</span> {_escape(step["name"])}</div>'
+            f'<div class="acting">{acting or "<span class=none>no treatment in the knowledge base</span>"}'
+            "</div></li>"
+        )
+    page.body.append(
+        '<figure class="cascade" aria-label="The immune cascade in MS, step by step">'
+        f"<ol>{''.join(steps)}</ol><figcaption>Steps of the immune cascade (left) and the "
+        "treatments that act at each (right).</figcaption></figure>"
+    )
+
+
+def _space(page: _Page, block: Space) -> None:
+    page.body.append('<div class="ruled"></div>' * block["lines"])
+
+
+# Block type -> how it is drawn. Each function takes its own block type.
+_DRAW: dict[str, Callable[[_Page, Any], None]] = {
+    "title": _title,
+    "heading": _heading,
+    "para": _para,
+    "note": _note,
+    "fields": _fields,
+    "bullets": _bullets,
+    "links": _links,
+    "table": _table,
+    "matrix": _table,
+    "chart": _table,
+    "diagram": _diagram,
+    "space": _space,
+}
+
+
+def document(view: View) -> str:
+    page = _Page()
+    for block in view["doc"]:
+        _DRAW[block["type"]](page, block)
+    page.body.append(f'<p class="notice">{_escape(NOTICE)}</p>')
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{_escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_escape(page.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(page.body)
         + "\n</body>\n</html>\n"
     )
 
 
-def write(view: dict[str, object], out: object) -> None:
-    out.write(document(view))  # type: ignore[attr-defined]
+def write(view: View, out: TextIO) -> None:
+    out.write(document(view))

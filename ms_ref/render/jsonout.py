@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 
-from ms_ref.models import SCHEMA_VERSION
+from ms_ref.spec import SCHEMA_VERSION
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from ms_ref.types import View
 
 
-def dumps(view: dict[str, object]) -> str:
+def dumps(view: View) -> str:
     data = view["data"]
     if callable(data):  # computed only when JSON asks for it (it may read many entries)
         data = data()
-    payload = {"schema_version": SCHEMA_VERSION, **data}  # type: ignore[dict-item]
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"schema_version": SCHEMA_VERSION, **data}, ensure_ascii=False, indent=2) + "\n"
 
 
-def write(view: dict[str, object], out: object) -> None:
-    out.write(dumps(view))  # type: ignore[attr-defined]
+def write(view: View, out: TextIO) -> None:
+    out.write(dumps(view))

@@ -1,88 +1,165 @@
 """GitHub-flavoured Markdown that pastes cleanly into notes: it passes markdownlint's default rules
 (line length aside), and renders on GitHub and in Obsidian. With wiki=True, names of other entries
-become [[wiki-links]]."""
+become [[wiki-links]]. Fields supported by sources carry footnotes ([^n]) to those sources.
+
+Every piece of data is escaped so that it stays text: no field can start a heading, a list, a quote, a
+code fence, a link or an image, or close the Mermaid block around the cascade.
+"""
 
 from __future__ import annotations
 
-from ms_ref.models import NOTICE
-from ms_ref.render import safe
+from ms_ref.render import mermaid
+from ms_ref.render.safe import one_line
+from ms_ref.spec import NOTICE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
+
+    from ms_ref.types import Bullets, Cell, Chart, Diagram, Fields, Heading, LinkList, Note, Para, Table, Title, View
 
 # Characters that would start Markdown or HTML syntax inside running text; in table cells "|" too.
-_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})
-_CELL_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
-_WIKI_UNSAFE = str.maketrans({c: " " for c in "[]|#^"})
+_SYNTAX = "\\`*_[]<>~!"
+_ESCAPES = str.maketrans({c: "\\" + c for c in _SYNTAX})
+_CELL_ESCAPES = str.maketrans({c: "\\" + c for c in _SYNTAX + "|"})
+_WIKI_UNSAFE = str.maketrans(dict.fromkeys("[]|#^", " "))
+# Characters that cannot stand raw in a link destination.
+_URL_ESCAPES = str.maketrans({"<": "%3C", ">": "%3E", " ": "%20", "\\": "%5C", "`": "%60"})
 
 
 def text(value: object, table: bool = False, wiki: bool = False) -> str:
     """Data text escaped for Markdown, on one line."""
     if wiki and type(value).__name__ == "Ref":
-        name = " ".join(safe(value).translate(_WIKI_UNSAFE).split())
+        name = " ".join(one_line(value).translate(_WIKI_UNSAFE).split())
         return f"[[{name}]]"
-    escaped = safe(value).translate(_CELL_ESCAPES if table else _ESCAPES)
-    escaped = " ".join(escaped.split())
-    # A leading "#", "+", "-", ">" or "=" would turn running text into a heading, list, quote or rule.
-    if escaped[:1] in ("#", "+", "-", ">", "="):
+    escaped = " ".join(one_line(value).translate(_CELL_ESCAPES if table else _ESCAPES).split())
+    # A leading "#", "+", "-", ">", "=" or "|" would turn running text into a heading, list, quote, rule or table.
+    if escaped[:1] in ("#", "+", "-", ">", "=", "|"):
         escaped = "\\" + escaped
-    elif escaped[:1].isdigit() and ". " in escaped[:6]:  # "1. " would start an ordered list
-        number, _dot, rest = escaped.partition(".")
-        if number.isdigit():
-            escaped = f"{number}\\.{rest}"
+    elif escaped[:1].isdigit():  # "1. " or "1) " would start an ordered list
+        number = escaped.split(".", 1)[0].split(")", 1)[0]
+        if number.isdigit() and escaped[len(number) : len(number) + 1] in (".", ")"):
+            escaped = f"{number}\\{escaped[len(number) :]}"
     return escaped
 
 
-def _value(value: object, table: bool = False, wiki: bool = False) -> str:
-    if isinstance(value, list):
-        return "; ".join(text(item, table, wiki) for item in value)
-    return text(value, table, wiki)
+def _value(cell: Cell, table: bool = False, wiki: bool = False) -> str:
+    if isinstance(cell, list):
+        return "; ".join(text(item, table, wiki) for item in cell)
+    return text(cell, table, wiki)
 
 
 def _link(title: str, url: str) -> str:
-    # Angle brackets would end a <...> destination early: percent-encode them, then wrap the address
-    # in <...> when a space or parenthesis would otherwise end it.
-    url = safe(url).replace("<", "%3C").replace(">", "%3E")
-    target = f"<{url}>" if any(c in url for c in " ()") else url
+    # Angle brackets would end a <...> destination early: percent-encode them, then wrap the address in
+    # <...> when a parenthesis would otherwise end it.
+    address = one_line(url).translate(_URL_ESCAPES)
+    target = f"<{address}>" if any(c in address for c in "()") else address
     return f"[{text(title)}]({target})"
 
 
-def lines(view: dict[str, object], notice: bool = True, wiki: bool = False) -> list[str]:
-    out: list[str] = []
-    level = 1
-    for block in view["doc"]:  # type: ignore[attr-defined]
-        kind = block[0]
-        if kind == "title":
-            out += [f"# {text(block[1])}", ""]
-            if block[2]:
-                out += [text(block[2]), ""]
-            level = 2
-        elif kind == "heading":
-            out += [f"{'#' * level} {text(block[1])}", ""]
-        elif kind == "para":
-            out += [text(block[1]), ""]
-        elif kind == "note":
-            out += [f"> **Note:** {text(block[1])}", ""]
-        elif kind == "fields":
-            for label, value in block[1]:
-                out.append(f"- **{text(label)}:** {_value(value, wiki=wiki)}")
-            out.append("")
-        elif kind == "bullets":
-            out += [f"- {text(item, wiki=wiki)}" for item in block[1]] + [""]
-        elif kind == "links":
-            out += [f"- {_link(title, url)}" for title, url in block[1]] + [""]
-        elif kind in ("table", "matrix", "chart"):
-            headers, rows = block[1], block[2]
-            # markdownlint's table rules want one space either side of every pipe, so no cell is empty.
-            out.append("| " + " | ".join(text(h, True) or "-" for h in headers) + " |")
-            out.append("|" + "|".join(" --- " for _ in headers) + "|")
-            out += ["| " + " | ".join(_value(c, True, wiki) or "-" for c in row) + " |" for row in rows]
-            out.append("")
-        elif kind == "diagram":
-            out += ["```mermaid", *safe(block[1]).split("\n"), "```", ""]
+class _Doc:
+    def __init__(self, wiki: bool) -> None:
+        self.lines: list[str] = []
+        self.level = 1
+        self.wiki = wiki
+        self.footnotes: dict[int, str] = {}  # source number -> its definition
+
+    def mark(self, numbers: list[int]) -> str:
+        return "".join(f"[^{n}]" for n in numbers)
+
+
+def _title(doc: _Doc, block: Title) -> None:
+    doc.lines += [f"# {text(block['text'])}", ""]
+    if block["subtitle"]:
+        doc.lines += [text(block["subtitle"]), ""]
+    doc.level = 2
+
+
+def _heading(doc: _Doc, block: Heading) -> None:
+    doc.lines += [f"{'#' * doc.level} {text(block['text'])}", ""]
+
+
+def _para(doc: _Doc, block: Para) -> None:
+    doc.lines += [text(block["text"]), ""]
+
+
+def _note(doc: _Doc, block: Note) -> None:
+    doc.lines += [f"> **Note:** {text(block['text'])}", ""]
+
+
+def _fields(doc: _Doc, block: Fields) -> None:
+    for item in block["items"]:
+        marks = doc.mark(item.get("marks", []))
+        doc.lines.append(f"- **{text(item['label'])}:**{marks} {_value(item['value'], wiki=doc.wiki)}")
+    doc.lines.append("")
+
+
+def _bullets(doc: _Doc, block: Bullets) -> None:
+    doc.lines += [f"- {text(item, wiki=doc.wiki)}" for item in block["items"]] + [""]
+
+
+def _links(doc: _Doc, block: LinkList) -> None:
+    for link in block["items"]:
+        if "number" in link:
+            doc.footnotes.setdefault(link["number"], _link(link["title"], link["url"]))
+            doc.lines.append(f"{link['number']}. {_link(link['title'], link['url'])}")
+        else:
+            doc.lines.append(f"- {_link(link['title'], link['url'])}")
+    doc.lines.append("")
+
+
+def _table(doc: _Doc, block: Table | Chart) -> None:
+    # markdownlint's table rules want one space either side of every pipe, so no cell is empty.
+    doc.lines.append("| " + " | ".join(text(h, True) or "-" for h in block["headers"]) + " |")
+    doc.lines.append("|" + "|".join(" --- " for _ in block["headers"]) + "|")
+    doc.lines += ["| " + " | ".join(_value(c, True, doc.wiki) or "-" for c in row) + " |" for row in block["rows"]]
+    doc.lines.append("")
+
+
+def _diagram(doc: _Doc, block: Diagram) -> None:
+    doc.lines += ["```mermaid", *mermaid.flowchart(block["steps"]).split("\n"), "```", ""]
+
+
+def _skip(doc: _Doc, block: object) -> None:
+    """Ruled lines to write on: paper only."""
+
+
+# Block type -> how it is drawn. Each function takes its own block type.
+_DRAW: dict[str, Callable[[_Doc, Any], None]] = {
+    "title": _title,
+    "heading": _heading,
+    "para": _para,
+    "note": _note,
+    "fields": _fields,
+    "bullets": _bullets,
+    "links": _links,
+    "table": _table,
+    "matrix": _table,
+    "chart": _table,
+    "diagram": _diagram,
+    "space": _skip,
+}
+
+
+def lines(view: View, notice: bool = True, wiki: bool = False) -> list[str]:
+    doc = _Doc(wiki)
+    for block in view["doc"]:
+        _DRAW[block["type"]](doc, block)
+    used = sorted(
+        {int(part.split("]")[0]) for line in doc.lines for part in line.split("[^")[1:] if part.split("]")[0].isdigit()}
+    )
+    for number in used:
+        if number in doc.footnotes:
+            doc.lines.append(f"[^{number}]: {doc.footnotes[number]}")
+    if used:
+        doc.lines.append("")
     if notice:
-        out += [f"*{text(NOTICE)}*", ""]
-    while out and out[-1] == "":
-        out.pop()
-    return out
+        doc.lines += [f"*{text(NOTICE)}*", ""]
+    while doc.lines and doc.lines[-1] == "":
+        doc.lines.pop()
+    return doc.lines
 
 
-def write(view: dict[str, object], out: object, wiki: bool = False) -> None:
-    out.write("\n".join(lines(view, wiki=wiki)) + "\n")  # type: ignore[attr-defined]
+def write(view: View, out: TextIO, wiki: bool = False) -> None:
+    out.write("\n".join(lines(view, wiki=wiki)) + "\n")

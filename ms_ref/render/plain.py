@@ -2,82 +2,123 @@
 
 from __future__ import annotations
 
-from ms_ref.models import NOTICE
-from ms_ref.render import safe
+from ms_ref.render.safe import safe
+from ms_ref.spec import NOTICE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
+
+    from ms_ref.types import Bullets, Cell, Chart, Fields, Heading, LinkList, Note, Para, Table, Title, View
 
 
-def _value(value: object) -> str:
-    if isinstance(value, list):
-        return "; ".join(safe(item) for item in value)
-    return safe(value)
+def value(cell: Cell) -> str:
+    if isinstance(cell, list):
+        return "; ".join(safe(item) for item in cell)
+    return safe(cell)
 
 
-def lines(view: dict[str, object], notice: bool = True) -> list[str]:
-    out: list[str] = []
-
-    def gap() -> None:
-        if out and out[-1] != "":
-            out.append("")
-
-    for block in view["doc"]:  # type: ignore[attr-defined]
-        kind = block[0]
-        if kind == "title":
-            gap()
-            out.append(safe(block[1]))
-            if block[2]:
-                out.append(safe(block[2]))
-            out.append("")
-        elif kind == "heading":
-            gap()
-            out.append(safe(block[1]))
-            out.append("-" * len(safe(block[1])))
-        elif kind == "para":
-            out.append(safe(block[1]))
-            out.append("")
-        elif kind == "note":
-            gap()
-            out.append(f"Note: {safe(block[1])}")
-            out.append("")
-        elif kind == "fields":
-            for label, value in block[1]:
-                out.append(f"{safe(label)}: {_value(value)}")
-            out.append("")
-        elif kind == "bullets":
-            out.extend(f"- {safe(item)}" for item in block[1])
-            out.append("")
-        elif kind == "links":
-            out.extend(f"- {safe(title)}: {safe(url)}" for title, url in block[1])
-            out.append("")
-        elif kind == "table":
-            out.extend(_table(block[1], block[2]))
-            out.append("")
-        elif kind == "chart":
-            out.extend(_chart(block[3], "#"))
-            out.append("")
-        elif kind == "matrix":
-            # Side by side does not survive a pipe: one field at a time, each entry on its own line.
-            names = block[1][1:]
-            for row in block[2]:
-                out.append(safe(row[0]))
-                out.extend(f"- {safe(name)}: {_value(cell)}" for name, cell in zip(names, row[1:]))
-                out.append("")
-    if notice:
-        gap()
-        out.append(NOTICE)
-    while out and out[-1] == "":
-        out.pop()
-    return out
+def mark(numbers: list[int]) -> str:
+    """Footnote marks: the numbers of the sources that support a field."""
+    return "".join(f"[{n}]" for n in numbers)
 
 
-def _chart(bars: list[tuple[str, list[str]]], mark: str) -> list[str]:
-    """A bar per year, one mark per item, then the items."""
+class _Lines(list[str]):
+    def gap(self) -> None:
+        if self and self[-1] != "":
+            self.append("")
+
+
+def _title(out: _Lines, block: Title) -> None:
+    out.gap()
+    out.append(safe(block["text"]))
+    if block["subtitle"]:
+        out.append(safe(block["subtitle"]))
+    out.append("")
+
+
+def _heading(out: _Lines, block: Heading) -> None:
+    out.gap()
+    text = safe(block["text"])
+    out.extend([text, "-" * len(text)])
+
+
+def _para(out: _Lines, block: Para) -> None:
+    out.extend([safe(block["text"]), ""])
+
+
+def _note(out: _Lines, block: Note) -> None:
+    out.gap()
+    out.extend([f"Note: {safe(block['text'])}", ""])
+
+
+def _fields(out: _Lines, block: Fields) -> None:
+    for item in block["items"]:
+        out.append(
+            f"{safe(item['label'])}{' ' + mark(item['marks']) if item.get('marks') else ''}: {value(item['value'])}"
+        )
+    out.append("")
+
+
+def _bullets(out: _Lines, block: Bullets) -> None:
+    out.extend(f"- {safe(item)}" for item in block["items"])
+    out.append("")
+
+
+def _links(out: _Lines, block: LinkList) -> None:
+    for link in block["items"]:
+        number = f"[{link['number']}] " if "number" in link else ""
+        out.append(f"- {number}{safe(link['title'])}: {safe(link['url'])}")
+    out.append("")
+
+
+def _table(out: _Lines, block: Table) -> None:
+    if block["type"] == "matrix":
+        # Side by side does not survive a pipe: one field at a time, each entry on its own line.
+        names = block["headers"][1:]
+        for row in block["rows"]:
+            out.append(value(row[0]))
+            out.extend(f"- {safe(name)}: {value(cell)}" for name, cell in zip(names, row[1:]))
+            out.append("")
+        return
+    out.extend(table(block["headers"], block["rows"]))
+    out.append("")
+
+
+def _chart(out: _Lines, block: Chart) -> None:
+    bars = block["bars"]
     widest = max((len(items) for _label, items in bars), default=0)
-    return [f"{safe(label)}  {(mark * len(items)).ljust(widest)}  {'; '.join(safe(i) for i in items)}"
-            for label, items in bars]
+    out.extend(
+        f"{safe(label)}  {('#' * len(items)).ljust(widest)}  {'; '.join(safe(i) for i in items)}"
+        for label, items in bars
+    )
+    out.append("")
 
 
-def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
-    cells = [[safe(h) for h in headers], *[[_value(c) for c in row] for row in rows]]
+def _skip(out: _Lines, block: object) -> None:
+    """Blocks plain text cannot show (a diagram; ruled lines to write on)."""
+
+
+# Block type -> how it is drawn. Each function takes its own block type.
+_DRAW: dict[str, Callable[[_Lines, Any], None]] = {
+    "title": _title,
+    "heading": _heading,
+    "para": _para,
+    "note": _note,
+    "fields": _fields,
+    "bullets": _bullets,
+    "links": _links,
+    "table": _table,
+    "matrix": _table,
+    "chart": _chart,
+    "diagram": _skip,
+    "space": _skip,
+}
+
+
+def table(headers: list[str], rows: list[list[Cell]]) -> list[str]:
+    cells = [[safe(h) for h in headers], *[[value(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     text = []
     for index, row in enumerate(cells):
@@ -89,5 +130,17 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
     return text
 
 
-def write(view: dict[str, object], out: object) -> None:
-    out.write("\n".join(lines(view)) + "\n")  # type: ignore[attr-defined]
+def lines(view: View, notice: bool = True) -> list[str]:
+    out = _Lines()
+    for block in view["doc"]:
+        _DRAW[block["type"]](out, block)
+    if notice:
+        out.gap()
+        out.append(NOTICE)
+    while out and out[-1] == "":
+        out.pop()
+    return list(out)
+
+
+def write(view: View, out: TextIO) -> None:
+    out.write("\n".join(lines(view)) + "\n")

@@ -1,27 +1,31 @@
-"""Compile validated entries into the blobs of ms_ref.kb: indexes for lookup, search and completion.
+"""Compile merged entries into the blobs of ms_ref.kb: back-links, and indexes for lookup, search and
+completion.
 
-Runs only when the cache is missing or stale (and for `msref validate`), so its cost is paid once.
+Runs only when the store is missing or stale (and for `msref validate`), so its cost is paid once.
 """
 
 from __future__ import annotations
 
-from ms_ref import search
-from ms_ref.kb import BUCKETS, bucket
+import bisect
+
+from ms_ref import fulltext, lookup
+from ms_ref.kb import BUCKETS, KINDS, bucket
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ms_ref.kb import KnowledgeBase
-
-_KINDS = ("treatment", "term", "step", "family")
+    from ms_ref.types import Entry
 
 
 def _bucketed(table: dict[str, object], prefix: str, blobs: dict[str, object]) -> None:
     for key, value in table.items():
-        blobs.setdefault(f"{prefix}/{bucket(key)}", {})[key] = value  # type: ignore[index]
+        found = blobs.setdefault(f"{prefix}/{bucket(key)}", {})
+        assert isinstance(found, dict)
+        found[key] = value
 
 
 def compile_blobs(
-    entries: dict[str, dict[str, object]],
+    entries: dict[str, Entry],
     names: dict[str, list[str]],
     overrides: list[list[str]],
     where: dict[str, str] | None = None,
@@ -35,10 +39,10 @@ def compile_blobs(
     compiled shipped data) the full-text postings of entries not in `fresh` are taken from it rather
     than tokenised again: a user's few entries cost little to add.
     """
-    order: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+    order: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for entry_id, entry in entries.items():
-        order[str(entry["kind"])].append(entry_id)
-    reviewed = [str(entry["reviewed"]) for entry in entries.values() if entry.get("reviewed")]
+        order[entry["kind"]].append(entry_id)
+    reviewed = [entry["reviewed"] for entry in entries.values() if entry.get("reviewed")]
     blobs: dict[str, object] = {
         "meta": {
             "order": order,
@@ -48,54 +52,57 @@ def compile_blobs(
         }
     }
     treatments = [entries[i] for i in order["treatment"]]
-
-    def pairs(items: list[dict[str, object]]) -> list[list[str]]:
-        return [[str(item["id"]), str(item.get("name", item["id"]))] for item in items]
-
     # Back-links, gathered in one pass over the treatments (linear however large the data).
-    back: dict[str, dict[str, list[dict[str, object]]]] = {}
+    back: dict[str, dict[str, list[list[str]]]] = {}
     for treatment in treatments:
-        for field, link in (("related", "mentioned_by"), ("acts_on", "acting")):
-            for target in dict.fromkeys(treatment.get(field) or []):  # type: ignore[arg-type]
-                back.setdefault(str(target), {}).setdefault(link, []).append(treatment)
-        back.setdefault(str(treatment.get("family")), {}).setdefault("members", []).append(treatment)
+        pair = [treatment["id"], treatment.get("name", treatment["id"])]
+        targets = (
+            ("mentioned_by", treatment.get("related") or []),
+            ("acting", treatment.get("acts_on") or []),
+            ("treated_by", [item["symptom"] for item in treatment.get("treats") or []]),
+            ("members", [treatment.get("family", "")]),
+        )
+        for link, ids in targets:
+            for target in dict.fromkeys(ids):
+                back.setdefault(target, {}).setdefault(link, []).append(pair)
     for entry_id, entry in entries.items():
         found = back.get(entry_id, {})
-        links = {name: pairs(found.get(name, [])) for name in ("mentioned_by", "acting", "members")}
+        links = {name: found.get(name, []) for name in ("mentioned_by", "acting", "members", "treated_by")}
         blobs["entry/" + entry_id] = {"entry": entry, "links": links}
 
-    _bucketed(names, "names", blobs)  # type: ignore[arg-type]
+    _bucketed(dict(names), "names", blobs)
     canon, unordered = _lookup_tables(entries)
     classes = _classes(canon, entries)
     _bucketed({key: [ids, classes.get(key, [])] for key, ids in canon.items()}, "canon", blobs)
-    _bucketed(unordered, "unordered", blobs)  # type: ignore[arg-type]
+    _bucketed(dict(unordered), "unordered", blobs)
     blobs["lookup"] = canon
     if reuse is not None and fresh is not None:
         _merge_text_index(reuse, entries, fresh, blobs)
     else:
         postings, total, length_sum = _text_index(entries)
-        _bucketed(postings, "text", blobs)  # type: ignore[arg-type]
+        _bucketed(dict(postings), "text", blobs)
         blobs["textmeta"] = {"total": total, "average": length_sum / total if total else 1.0, "sum": length_sum}
-    for candidate, description in _completion_candidates(entries):
-        blobs.setdefault("complete/" + candidate[0].casefold(), []).append([candidate, description])  # type: ignore[union-attr]
-    for name in [n for n in blobs if n.startswith("complete/")]:
-        blobs[name] = sorted(blobs[name], key=lambda item: (item[0].casefold(), item[0]))  # type: ignore[arg-type]
+    completions: dict[str, list[list[str]]] = {}
+    for item in _completion_candidates(entries):
+        completions.setdefault(item[0][0].casefold(), []).append(item)
+    for first, items in completions.items():
+        blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
     for family in order["family"]:
         blobs["rows/" + family] = [
-            {key: t.get(key) for key in ("id", "name", "category", "status", "route", "approved_for")}
+            {key: t[key] for key in ("id", "name", "category", "status", "route", "approved_for") if key in t}
             for t in treatments
             if t.get("family") == family
         ]
     return blobs
 
 
-def _lookup_tables(entries: dict[str, dict[str, object]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _lookup_tables(entries: dict[str, Entry]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Canonical keys and word-order-free keys for every id, name and alias."""
     canon: dict[str, list[str]] = {}
     unordered: dict[str, list[str]] = {}
     for entry_id, entry in entries.items():
-        for key in search.entry_keys(entry):
-            words = search.canonical_words(key)
+        for key in lookup.entry_keys(entry):
+            words = lookup.canonical_words(key)
             for table, folded in ((canon, " ".join(words)), (unordered, " ".join(sorted(words)))):
                 owners = table.setdefault(folded, [])
                 if entry_id not in owners:
@@ -103,39 +110,45 @@ def _lookup_tables(entries: dict[str, dict[str, object]]) -> tuple[dict[str, lis
     return canon, unordered
 
 
-def _classes(canon: dict[str, list[str]], entries: dict[str, dict[str, object]]) -> dict[str, list[str]]:
+def _classes(canon: dict[str, list[str]], entries: dict[str, Entry]) -> dict[str, list[str]]:
     """For a key naming one non-treatment entry ("interferon"), the treatments whose names it starts.
 
     When there are two or more, the key names a class as much as a term, and lookup lists them all.
     """
-    import bisect
-
     ordered = sorted(canon)
-    classes = {}
+    classes: dict[str, list[str]] = {}
     for key, ids in canon.items():
         if len(ids) != 1 or entries[ids[0]]["kind"] == "treatment":
             continue
         start = bisect.bisect_left(ordered, key + " ")
         end = bisect.bisect_left(ordered, key + "!")  # "!" sorts right after " "
-        members = list(dict.fromkeys(
-            i for other in ordered[start:end] for i in canon[other]
-            if i != ids[0] and entries[i]["kind"] == "treatment"
-        ))
+        members = list(
+            dict.fromkeys(
+                i
+                for other in ordered[start:end]
+                for i in canon[other]
+                if i != ids[0] and entries[i]["kind"] == "treatment"
+            )
+        )
         if len(members) >= 2:
             classes[key] = members
     return classes
 
 
+Posting = list[object]  # [id, weighted tf, doc length, kind, family]
+
+
 def _merge_text_index(
-    reuse: KnowledgeBase, entries: dict[str, dict[str, object]], fresh: set[str], blobs: dict[str, object]
+    reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str], blobs: dict[str, object]
 ) -> None:
     """Postings of the unchanged entries from `reuse`, plus those of the `fresh` ones, tokenised now."""
     meta: dict[str, float] = reuse.blob("textmeta")  # type: ignore[assignment]
     total, length_sum = int(meta["total"]), float(meta["sum"])
     dropped: dict[str, float] = {}
+    tables: dict[int, dict[str, list[Posting]]] = {}
     for number in range(BUCKETS):
-        table: dict[str, list[list[object]]] = reuse.blob(f"text/{number}") or {}  # type: ignore[assignment]
-        kept = {}
+        table: dict[str, list[Posting]] = reuse.blob(f"text/{number}") or {}  # type: ignore[assignment]
+        kept: dict[str, list[Posting]] = {}
         for token, postings in table.items():
             remaining = []
             for posting in postings:
@@ -145,53 +158,56 @@ def _merge_text_index(
                     remaining.append(posting)
             if remaining:
                 kept[token] = remaining
-        if kept:
-            blobs[f"text/{number}"] = kept
+        tables[number] = kept
     added, count, added_sum = _text_index({i: entries[i] for i in fresh if i in entries})
     for token, postings in added.items():
-        table = blobs.setdefault(f"text/{bucket(token)}", {})  # type: ignore[assignment]
-        table.setdefault(token, []).extend(postings)
+        tables[bucket(token)].setdefault(token, []).extend(postings)
+    for number, kept in tables.items():
+        if kept:
+            blobs[f"text/{number}"] = kept
     total = total - len(dropped) + count
     length_sum = length_sum - sum(dropped.values()) + added_sum
     blobs["textmeta"] = {"total": total, "average": length_sum / total if total else 1.0, "sum": length_sum}
 
 
-def _text_index(entries: dict[str, dict[str, object]]) -> tuple[dict[str, list[list[object]]], int, float]:
+def _text_index(entries: dict[str, Entry]) -> tuple[dict[str, list[Posting]], int, float]:
     """BM25 postings with per-field weights: token -> [id, weighted tf, doc length, kind, family]."""
     frequencies: dict[str, dict[str, float]] = {}
     lengths: dict[str, float] = {}
     for entry_id, entry in entries.items():
         length = 0.0
-        for field in ("id", *search.SEARCHED_FIELDS):
+        for field in ("id", *fulltext.SEARCHED_FIELDS):
             if field not in entry:
                 continue
-            weight = search.FIELD_WEIGHTS.get(field, 1.0)
-            for token in search.tokenize(search.field_text(entry[field])):
+            weight = fulltext.FIELD_WEIGHTS.get(field, 1.0)
+            for token in fulltext.tokenize(fulltext.field_text(entry[field])):  # type: ignore[literal-required]
                 counts = frequencies.setdefault(token, {})
                 counts[entry_id] = counts.get(entry_id, 0.0) + weight
                 length += 1
         lengths[entry_id] = length
-    postings = {
+    postings: dict[str, list[Posting]] = {
         token: [[i, tf, lengths[i], entries[i]["kind"], entries[i].get("family")] for i, tf in counts.items()]
         for token, counts in frequencies.items()
     }
     return postings, len(lengths), sum(lengths.values())
 
 
-def _completion_candidates(entries: dict[str, dict[str, object]]) -> list[tuple[str, str]]:
-    """Ids, and one-word names and aliases (a name with spaces is offered as its id, which needs no quotes).
+def _completion_candidates(entries: dict[str, Entry]) -> list[list[str]]:
+    """[candidate, description, kind, category] for ids, and one-word names and aliases (a name with spaces
+    is offered as its id, which needs no quotes).
 
     Descriptions are kept short and free of brackets: Typer passes them through Rich, which would read
     brackets as markup and wrap long lines.
     """
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for entry_id, entry in entries.items():
         name = str(entry.get("name", entry_id)).replace("[", "(").replace("]", ")")
         if len(name) > 50:
             name = name[:47].rstrip() + "..."
-        found.setdefault(entry_id, f"{name} ({entry['kind']})")
-        for word in [name, *(entry.get("aliases") or [])]:  # type: ignore[misc]
-            word = str(word)
+        kind, category = entry["kind"], str(entry.get("category", ""))
+        found.setdefault(entry_id, [entry_id, f"{name} ({kind})", kind, category])
+        for word in [name, *(entry.get("aliases") or [])]:
             if word and " " not in word and word.casefold() != entry_id:
-                found.setdefault(word, f"{name} ({entry['kind']})" if word == name else f"= {name}")
-    return list(found.items())
+                description = f"{name} ({kind})" if word == name else f"= {name}"
+                found.setdefault(word, [word, description, kind, category])
+    return list(found.values())

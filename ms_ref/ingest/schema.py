@@ -1,7 +1,7 @@
-"""Publish the knowledge model (models.py) as JSON Schema, for editors that validate YAML as it is typed.
+"""Publish the knowledge model (spec.py) as JSON Schema, for editors that validate YAML as it is typed.
 
-    python -m ms_ref.schema          # rewrite data/schema/*.schema.json
-    python -m ms_ref.schema --check  # exit 1 if the published files are out of date
+    python -m ms_ref.ingest.schema          # rewrite data/schema/*.schema.json
+    python -m ms_ref.ingest.schema --check  # exit 1 if the published files are out of date
 
 The files are referenced from the YAML by the yaml-language-server convention:
     # yaml-language-server: $schema=./schema/treatments.schema.json
@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from ms_ref import models
+from ms_ref import spec
 
 _SCALARS: dict[str, dict[str, object]] = {
     "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
@@ -30,30 +30,32 @@ _SCALARS: dict[str, dict[str, object]] = {
 }
 
 
-def _schema(spec: object) -> dict[str, object]:
-    if isinstance(spec, str):
-        return dict(_SCALARS[spec])
-    kind = spec[0]  # type: ignore[index]
-    if kind == "enum":
-        return {"enum": list(spec[1])}  # type: ignore[index]
-    if kind == "nullable":
-        return {"anyOf": [_schema(spec[1]), {"type": "null"}]}  # type: ignore[index]
-    if kind == "list":
-        return {"type": "array", "items": _schema(spec[1])}  # type: ignore[index]
-    if kind == "one-or-list":
-        inner = _schema(spec[1])  # type: ignore[index]
-        return {"anyOf": [inner, {"type": "array", "items": inner, "minItems": 1}]}
-    if kind == "record":
-        return _object(spec[1])  # type: ignore[index]
-    raise ValueError(f"unknown field spec {spec!r}")
+def _schema(kind: spec.Kind) -> dict[str, object]:
+    if isinstance(kind, str):
+        return dict(_SCALARS[kind])
+    shape, inner = kind
+    if shape == "enum":
+        return {"enum": list(inner)}  # type: ignore[call-overload]
+    if shape == "nullable":
+        return {"anyOf": [_schema(inner), {"type": "null"}]}  # type: ignore[arg-type]
+    if shape == "list":
+        return {"type": "array", "items": _schema(inner)}  # type: ignore[arg-type]
+    if shape == "one-or-list":
+        item = _schema(inner)  # type: ignore[arg-type]
+        return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1}]}
+    if shape == "record":
+        return _object(inner)  # type: ignore[arg-type]
+    raise ValueError(f"unknown field spec {kind!r}")
 
 
-def _object(fields: dict[str, tuple[object, bool]], descriptions: dict[str, str] | None = None) -> dict[str, object]:
+def _object(fields: dict[str, spec.FieldSpec], descriptions: dict[str, str] | None = None) -> dict[str, object]:
     properties = {}
-    for name, (spec, _required) in fields.items():
-        prop = _schema(spec)
+    for name, (kind, _required) in fields.items():
+        prop = _schema(kind)
         if descriptions and name in descriptions:
             prop["description"] = descriptions[name]
+        if name == "sources":
+            prop["minItems"] = 1
         properties[name] = prop
     return {
         "type": "object",
@@ -65,14 +67,16 @@ def _object(fields: dict[str, tuple[object, bool]], descriptions: dict[str, str]
 
 def file_schema(sections: tuple[str, ...], title: str) -> dict[str, object]:
     """The JSON Schema of a knowledge-base file holding `sections`."""
-    properties: dict[str, object] = {"schema_version": {"const": models.SCHEMA_VERSION}}
+    properties: dict[str, object] = {"schema_version": {"const": spec.DATA_VERSION}}
     for section in sections:
-        _kind, fields = models.SECTIONS[section]
-        properties[section] = {"type": "array", "items": _object(fields, models.LABELS)}
+        _kind, fields = spec.SECTIONS[section]
+        properties[section] = {"type": "array", "items": _object(fields, spec.LABELS)}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": title,
-        "description": "An msref knowledge-base file. Educational content; every entry cites sources and a review date.",
+        "description": (
+            "An msref knowledge-base file. Educational content; every entry cites sources and a review date."
+        ),
         "type": "object",
         "additionalProperties": False,
         "properties": properties,
@@ -82,7 +86,7 @@ def file_schema(sections: tuple[str, ...], title: str) -> dict[str, object]:
 SCHEMAS = {
     "treatments.schema.json": file_schema(("families", "treatments"), "msref treatments"),
     "glossary.schema.json": file_schema(("terms", "cascade"), "msref glossary"),
-    "entries.schema.json": file_schema(tuple(models.SECTIONS), "msref user entries"),
+    "entries.schema.json": file_schema(tuple(spec.SECTIONS), "msref user entries"),
 }
 
 
@@ -91,7 +95,7 @@ def dumps(schema: dict[str, object]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "schema")
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data", "schema")
     stale = []
     for name, schema in SCHEMAS.items():
         path = os.path.join(root, name)

@@ -10,17 +10,13 @@ import sys
 import pytest
 
 from benchmarks.lookup_eval import evaluate, load_queries
-from ms_ref import loader, search
-from tests.conftest import REAL_DATA
+from ms_ref import fulltext, lookup
+from ms_ref.words import normalise
 
 
 @pytest.fixture(scope="module")
-def kb():
-    built, problems = loader.build_knowledge_base(
-        [str(REAL_DATA / "treatments.yaml"), str(REAL_DATA / "glossary.yaml")], []
-    )
-    assert problems == []
-    return built
+def kb(real_kb):  # noqa: ANN001, ANN201
+    return real_kb
 
 
 def test_evaluation_set_is_large_and_varied() -> None:
@@ -52,16 +48,16 @@ def test_evaluation_figures_do_not_drop(kb) -> None:
     ],
 )
 def test_canonical_forms_meet(a: str, b: str) -> None:
-    assert search.canonical(a) == search.canonical(b)
+    assert lookup.canonical(a) == lookup.canonical(b)
 
 
 def test_abbreviations_are_never_fuzzy(kb) -> None:
-    assert search.resolve_query(kb, "PLM")["ids"] == []
-    assert search.resolve_query(kb, "EDS")["ids"] == []
+    assert lookup.resolve_query(kb, "PLM")["ids"] == []
+    assert lookup.resolve_query(kb, "EDS")["ids"] == []
 
 
 def test_ambiguous_queries_list_candidates(kb) -> None:
-    result = search.resolve_query(kb, "interferon beta")
+    result = lookup.resolve_query(kb, "interferon beta")
     assert result["match"] == "ambiguous"
     assert {"interferon-beta-1a", "interferon-beta-1b"} <= set(result["ids"])
 
@@ -84,23 +80,24 @@ def test_cli_non_ms_query_gets_no_answer(run, real_data) -> None:
 
 
 def test_search_ranks_name_hits_first_and_filters(kb) -> None:
-    hits = search.full_text_search(kb, "natalizumab")
+    hits = fulltext.full_text_search(kb, "natalizumab")
     assert hits[0]["entry"]["id"] == "natalizumab"
-    only_terms = search.full_text_search(kb, "liver injury", kinds=("term",))
+    only_terms = fulltext.full_text_search(kb, "liver injury", kinds=("term",))
     assert only_terms and all(h["entry"]["kind"] == "term" for h in only_terms)
-    dmts = search.full_text_search(kb, "liver injury", family="dmt")
+    dmts = fulltext.full_text_search(kb, "liver injury", family="dmt")
     assert dmts and all(h["entry"]["family"] == "dmt" for h in dmts)
     for hit in hits:
         assert hit["matches"] and all(m["snippet"] for m in hit["matches"])
 
 
-def test_completions_offer_ids_and_one_word_aliases(kb) -> None:
-    offered = dict(search.completions(kb, "Tys"))
-    assert offered == {"Tysabri": "= Natalizumab"}
-    offered = dict(search.completions(kb, "ocr"))
-    assert "ocrelizumab" in offered and "Ocrevus" not in offered
-    assert "Ocrevus" in dict(search.completions(kb, "Ocr"))
-    assert all(" " not in value for value, _help in search.completions(kb, "a"))
+def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:
+    from ms_ref.completion import complete_entry
+
+    assert dict(complete_entry("Tys")) == {"Tysabri": "= Natalizumab"}
+    offered = dict(complete_entry("ocr"))
+    assert "ocrelizumab" in offered and "ocrevus" in offered  # typed in lower case: offered in lower case
+    assert "Ocrevus" in dict(complete_entry("Ocr"))
+    assert all(" " not in value for value, _help in complete_entry("a"))
 
 
 @pytest.mark.parametrize(

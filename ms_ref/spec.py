@@ -1,8 +1,8 @@
-"""The knowledge model: which fields an entry has, their types and allowed values.
+"""The knowledge model: which fields an entry has, their types and allowed values, and how they read.
 
-This is the single description of the data. The loader validates against it, `python -m ms_ref.schema`
-publishes it as JSON Schema for editors, and the JSON output keeps its key order. Pure data, no imports:
-the hot path reads it.
+This is the single description of the data. ms_ref.ingest validates against it,
+`python -m ms_ref.ingest.schema` publishes it as JSON Schema for editors, and the JSON output keeps its
+key order. Pure data, no imports: the hot path reads it.
 
 A field spec is a tuple: (type, required) where type is one of
   "id" | "text" | "date" | "url" | "year" | ("enum", choices) | ("list", type) | ("one-or-list", type)
@@ -11,7 +11,15 @@ A field spec is a tuple: (type, required) where type is one of
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    Kind = str | tuple[str, object]
+    FieldSpec = tuple[Kind, bool]
+
+# The version of the JSON that commands write (`schema_version` in every JSON answer).
 SCHEMA_VERSION = 1
+# The version of the knowledge-base file format (`schema_version` at the top of a YAML file).
+DATA_VERSION = 1
 
 FAMILY_IDS = ("dmt", "symptomatic", "rehabilitation", "stem-cell", "complementary")
 
@@ -39,11 +47,27 @@ FAMILY_ALIASES = {
     "complementary-therapies": "complementary",
 }
 
-STATUSES = ("approved", "off-label", "investigational", "withdrawn", "therapy")
+# The names of the families, for descriptions (completion) before the knowledge base is read.
+FAMILY_NAMES = {
+    "dmt": "Disease-modifying therapies",
+    "symptomatic": "Symptomatic treatments",
+    "rehabilitation": "Rehabilitation",
+    "stem-cell": "Stem cell and cell therapies",
+    "complementary": "Complementary therapies",
+}
+
+STATUSES = ("approved", "off-label", "investigational", "withdrawn", "discontinued", "therapy")
 # The three routes of the design, plus the few others MS medicines use (nabiximols is a mouth spray,
 # baclofen can be given into the spinal fluid).
 ROUTES = ("oral", "injection", "infusion", "intrathecal", "oromucosal", "nasal", "inhaled", "transdermal")
 MS_FORMS = ("CIS", "RRMS", "active SPMS", "SPMS", "PPMS")
+# What `--for` accepts: the forms, and "relapsing" for the relapsing forms together.
+MS_FORM_CHOICES = (*MS_FORMS, "relapsing")
+# A broader form includes the narrower ones: a treatment approved for active SPMS treats SPMS too.
+MS_FORM_INCLUDES = {
+    "SPMS": ("SPMS", "active SPMS"),
+    "relapsing": ("CIS", "RRMS", "active SPMS"),
+}
 EFFICACY = ("modest", "moderate", "high")
 TERM_CATEGORIES = (
     "anatomy",
@@ -59,14 +83,48 @@ TERM_CATEGORIES = (
     "treatment risks",
     "risk factors",
     "drug targets",
+    "drug classes",
+    "treatment approaches",
+    "pregnancy and family",
+    "aids and procedures",
+    "care and services",
+    "research",
+    "other conditions",
+    "everyday life",
     "general",
 )
 
-SOURCE = ("record", {"title": ("text", True), "url": ("url", True)})
+# A citation. `id` lets a field name the sources that support it (see PROVENANCE_FIELDS); `via` is the
+# page actually read when the cited document could be read only through a verbatim reproduction.
+SOURCE = (
+    "record",
+    {"id": ("id", False), "title": ("text", True), "url": ("url", True), "via": (("one-or-list", "url"), False)},
+)
 SOURCES = (("list", SOURCE), True)
 REVIEWED = ("date", True)
 
-FAMILY_FIELDS = {
+# Safety-relevant treatment fields: each present one must name the entry's sources that support it, in
+# `provenance` ({field: [source id, ...]}). Output shows them as footnote marks.
+PROVENANCE_FIELDS = (
+    "approvals",
+    "boxed_warning",
+    "serious_risks",
+    "contraindications",
+    "interactions",
+    "screening",
+    "monitoring",
+    "vaccines",
+    "pregnancy",
+    "breastfeeding",
+    "contraception",
+    "paediatric",
+    "access_programme",
+)
+# How a treatment stands for one symptom it treats: licensed for it, used outside the licence, under study,
+# or (for non-drug treatments) a therapy.
+TREAT_STATUSES = ("approved", "off-label", "investigational", "therapy")
+
+FAMILY_FIELDS: dict[str, FieldSpec] = {
     "id": (("enum", FAMILY_IDS), True),
     "name": ("text", True),
     "summary": ("text", True),
@@ -75,7 +133,7 @@ FAMILY_FIELDS = {
     "reviewed": REVIEWED,
 }
 
-TREATMENT_FIELDS = {
+TREATMENT_FIELDS: dict[str, FieldSpec] = {
     "id": ("id", True),
     "name": ("text", True),
     "family": (("enum", FAMILY_IDS), True),
@@ -105,21 +163,44 @@ TREATMENT_FIELDS = {
     "common_side_effects": (("list", "text"), False),
     "serious_risks": (("list", "text"), False),
     "boxed_warning": (("nullable", "text"), False),
+    "access_programme": (("nullable", "text"), False),
+    "contraindications": (("list", "text"), False),
+    "interactions": (("list", "text"), False),
+    "screening": (("list", "text"), False),
     "monitoring": (("list", "text"), False),
+    "vaccines": ("text", False),
     "pregnancy": ("text", False),
-    "treats": (("list", "text"), False),
+    "breastfeeding": ("text", False),
+    "contraception": ("text", False),
+    "paediatric": ("text", False),
+    "treats": (
+        (
+            "list",
+            (
+                "record",
+                {
+                    "symptom": ("id", True),
+                    "status": (("enum", TREAT_STATUSES), True),
+                    "note": ("text", False),
+                },
+            ),
+        ),
+        False,
+    ),
     "evidence": (("record", {"level": ("text", True), "source": ("text", True)}), False),
     "delivered_by": (("list", "text"), False),
     "acts_on": (("list", "id"), False),
     "related": (("list", "id"), False),
+    "provenance": (("record", dict.fromkeys(PROVENANCE_FIELDS, (("list", "id"), False))), False),
     "sources": SOURCES,
     "reviewed": REVIEWED,
 }
 
-TERM_FIELDS = {
+TERM_FIELDS: dict[str, FieldSpec] = {
     "id": ("id", True),
     "name": ("text", True),
     "aliases": (("list", "text"), False),
+    "lay_terms": (("list", "text"), False),
     "category": (("enum", TERM_CATEGORIES), True),
     "summary": ("text", True),
     "details": ("text", True),
@@ -128,7 +209,7 @@ TERM_FIELDS = {
     "reviewed": REVIEWED,
 }
 
-STEP_FIELDS = {
+STEP_FIELDS: dict[str, FieldSpec] = {
     "id": ("id", True),
     "name": ("text", True),
     "summary": ("text", True),
@@ -140,7 +221,7 @@ STEP_FIELDS = {
 
 # Top-level sections of a knowledge-base file and the fields of their entries. A user's file may hold
 # any of them; the shipped treatments.yaml holds families and treatments, glossary.yaml terms and cascade.
-SECTIONS = {
+SECTIONS: dict[str, tuple[str, dict[str, FieldSpec]]] = {
     "families": ("family", FAMILY_FIELDS),
     "treatments": ("treatment", TREATMENT_FIELDS),
     "terms": ("term", TERM_FIELDS),
@@ -157,6 +238,7 @@ LABELS = {
     "status_note": "Status note",
     "status_date": "Status date",
     "aliases": "Also called",
+    "lay_terms": "In everyday words",
     "details": "Details",
     "description": "Description",
     "mechanism": "How it works",
@@ -169,8 +251,16 @@ LABELS = {
     "common_side_effects": "Common side effects",
     "serious_risks": "Serious risks",
     "boxed_warning": "US boxed warning",
+    "access_programme": "Access programme",
+    "contraindications": "Do not use if",
+    "interactions": "Interactions",
+    "screening": "Before the first dose",
     "monitoring": "Monitoring",
+    "vaccines": "Vaccines",
     "pregnancy": "Pregnancy",
+    "breastfeeding": "Breastfeeding",
+    "contraception": "Contraception",
+    "paediatric": "Children and age",
     "treats": "Treats",
     "evidence": "Evidence",
     "delivered_by": "Delivered by",
@@ -192,8 +282,14 @@ COMPARE_FIELDS = (
     "common_side_effects",
     "serious_risks",
     "boxed_warning",
+    "access_programme",
+    "screening",
     "monitoring",
+    "vaccines",
     "pregnancy",
+    "breastfeeding",
+    "contraception",
+    "paediatric",
 )
 
 NOTICE = "Educational information, not medical advice: talk to your MS team about your own care."

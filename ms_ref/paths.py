@@ -82,14 +82,24 @@ def cache_dir() -> str:
     return path
 
 
-def user_files(folder: str) -> list[str]:
-    """The user's entry files in `folder`, sorted so overrides apply in a stable order."""
+def user_files(folder: str) -> tuple[list[str], list[str]]:
+    """The user's entry files in `folder` (*.yaml and *.yml in any case), sorted so that overrides apply in
+    a stable order, and the problems that kept any of them from being read. A missing folder holds none."""
+    if not os.path.lexists(folder):
+        return [], []
+    if not os.path.isdir(folder):
+        if os.path.islink(folder) and not os.path.exists(folder):
+            what = "a link that leads nowhere (a missing target or a loop)"
+        else:
+            what = "a file, not a folder"
+        return [], [f"{folder}: is {what}; put your entry files in a folder there (or set MSREF_USER_DIR)"]
     try:
         names = os.listdir(folder)
-    except OSError:
-        return []
-    return [
+    except OSError as exc:
+        return [], [f"{folder}: cannot read your entries folder: {exc.strerror or exc}"]
+    files = [
         os.path.join(folder, name)
         for name in sorted(names)
-        if name.endswith((".yaml", ".yml")) and not name.startswith(".")
+        if name.casefold().endswith((".yaml", ".yml")) and not name.startswith(".")
     ]
+    return files, []

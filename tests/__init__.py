@@ -1,0 +1,1 @@
+"""msref's tests (a package, so that `tests.conftest` is ours whatever else is installed)."""
