@@ -1,11 +1,16 @@
-"""How well `msref explain` finds what people type, on tests/eval/queries.tsv.
+"""How well `msref explain` finds what people type, on two sets of queries kept apart:
 
-    python -m benchmarks.lookup_eval            # accuracy, false answers, misses
-    python -m benchmarks.lookup_eval --compare  # also difflib vs rapidfuzz for the typo tier
+    tests/eval/queries_dev.tsv   the dev part: the lookup is tuned on it (its misses are printed)
+    tests/eval/queries_test.tsv  the held-out test part: written by someone else before the lookup was
+                                 changed, and never tuned on; only its figures are printed
+
+    python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
+    python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
 
 Top-1 accuracy counts a query as right when msref answers the expected entry, lists the expected
 candidates for an ambiguous query, or answers nothing for a query outside MS. The false-answer rate is
-the share of out-of-scope queries (other diseases, other drugs, nonsense) that got an answer.
+the share of out-of-scope queries (other diseases, other drugs, nonsense, other meanings of MS) that got
+an answer.
 """
 
 from __future__ import annotations
@@ -16,15 +21,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ROOT / "tests" / "eval" / "queries.tsv"
+DEV = ROOT / "tests" / "eval" / "queries_dev.tsv"
+TEST = ROOT / "tests" / "eval" / "queries_test.tsv"
 
 
-def load_queries(path: Path = QUERIES) -> list[tuple[str, str, str]]:
+def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            query, expected, kind = line.split("\t")
-            rows.append((query, expected, kind))
+            query, expected, kind = line.split("\t")[:3]
+            rows.append((query, expected.strip(), kind.strip()))
     return rows
 
 
@@ -37,15 +43,20 @@ def judge(result: dict[str, object], expected: str) -> bool:
     return ids == [expected]
 
 
-def evaluate(kb: dict[str, object], rows: list[tuple[str, str, str]]) -> dict[str, object]:
-    from ms_ref.search import resolve_query
+def evaluate(kb: object, rows: list[tuple[str, str, str]]) -> dict[str, object]:
+    from ms_ref.lookup import resolve_query
 
     misses = []
     out_of_scope = [row for row in rows if row[1] == "-"]
     false_answers = []
+    kinds: dict[str, list[int]] = {}
     for query, expected, kind in rows:
-        result = resolve_query(kb, query)
-        if not judge(result, expected):
+        result = resolve_query(kb, query)  # type: ignore[arg-type]
+        right = judge(result, expected)  # type: ignore[arg-type]
+        tally = kinds.setdefault(kind, [0, 0])
+        tally[0] += right
+        tally[1] += 1
+        if not right:
             misses.append((query, expected, kind, result["ids"], result["match"]))
             if expected == "-":
                 false_answers.append(query)
@@ -54,6 +65,7 @@ def evaluate(kb: dict[str, object], rows: list[tuple[str, str, str]]) -> dict[st
         "accuracy": (len(rows) - len(misses)) / len(rows),
         "out_of_scope": len(out_of_scope),
         "false_answer_rate": len(false_answers) / len(out_of_scope) if out_of_scope else 0.0,
+        "kinds": kinds,
         "misses": misses,
     }
 
@@ -88,41 +100,48 @@ def _difflib_closest(phrase: str, keys: list[str], allowed: int) -> list[tuple[s
     return [(key, 1) for key in difflib.get_close_matches(phrase, keys, n=3, cutoff=0.8)]
 
 
-def _typo_tier_comparison(kb: dict[str, object], rows: list[tuple[str, str, str]]) -> None:
+def _typo_tier_comparison(kb: object, rows: list[tuple[str, str, str]]) -> None:
     """The whole lookup with its typo tier done by rapidfuzz, by pure Python, and by difflib."""
-    from ms_ref import search
+    from ms_ref import lookup
 
-    original = search.closest_keys
+    original = lookup.closest_keys
     for name, matcher in (("rapidfuzz", original), ("python", _python_closest), ("difflib", _difflib_closest)):
-        search.closest_keys = matcher
+        lookup.closest_keys = matcher  # type: ignore[assignment]
         started = time.perf_counter()
         report = evaluate(kb, rows)
-        typo_queries = [q for q, _e, _k in rows if search.resolve_query(kb, q)["match"] in ("fuzzy", "none")]
         per_query = (time.perf_counter() - started) / len(rows) * 1000
         print(f"  {name:9}  accuracy {report['accuracy']:.1%}, false answers {report['false_answer_rate']:.1%}, "
-              f"{per_query:.2f} ms per query on average ({len(typo_queries)} reach the typo tier)")
-    search.closest_keys = original
+              f"{per_query:.2f} ms per query on average")
+    lookup.closest_keys = original  # type: ignore[assignment]
     for module in ("rapidfuzz.process, rapidfuzz.distance", "difflib"):
         code = f"import time; t=time.perf_counter(); import {module}; print((time.perf_counter()-t)*1000)"
         took = os.popen(f'"{sys.executable}" -c "{code}"').read().strip()
         print(f"  import {module}: {float(took):.1f} ms")
 
 
+def _report(name: str, report: dict[str, object], show_misses: bool) -> None:
+    print(f"{name}: {report['queries']} queries ({report['out_of_scope']} outside MS or nonsense)")
+    print(f"  top-1 accuracy: {report['accuracy']:.1%}")
+    print(f"  false-answer rate: {report['false_answer_rate']:.1%}")
+    kinds: dict[str, list[int]] = report["kinds"]  # type: ignore[assignment]
+    print("  by kind: " + ", ".join(f"{k} {right}/{total}" for k, (right, total) in sorted(kinds.items())))
+    if show_misses:
+        for query, expected, kind, ids, match in report["misses"]:  # type: ignore[attr-defined]
+            print(f"  miss [{kind}] {query!r}: expected {expected}, got {match} {ids[:6]}")
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
-    from ms_ref.loader import load_knowledge_base
+    from ms_ref.store import load_knowledge_base
 
     kb = load_knowledge_base()
-    rows = load_queries()
-    report = evaluate(kb, rows)
-    print(f"queries: {report['queries']} ({report['out_of_scope']} outside MS or nonsense)")
-    print(f"top-1 accuracy: {report['accuracy']:.1%}")
-    print(f"false-answer rate: {report['false_answer_rate']:.1%}")
-    for query, expected, kind, ids, match in report["misses"]:  # type: ignore[misc]
-        print(f"  miss [{kind}] {query!r}: expected {expected}, got {match} {ids[:6]}")
+    dev = load_queries(DEV)
+    _report("dev part (tuned on)", evaluate(kb, dev), show_misses=True)
+    if TEST.is_file():
+        _report("test part (held out)", evaluate(kb, load_queries(TEST)), show_misses=False)
     if "--compare" in argv:
-        print("typo tier:")
-        _typo_tier_comparison(kb, rows)
+        print("typo tier (dev part):")
+        _typo_tier_comparison(kb, dev)
     return 0
 
 
