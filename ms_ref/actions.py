@@ -194,6 +194,75 @@ def quiz(count: int, seed: int | None, no_input: bool, fmt: str | None, as_json:
     return interactive.quiz(view)
 
 
+def symptoms(symptom: list[str], fmt: str | None, as_json: bool, wiki: bool, no_pager: bool) -> int:
+    from ms_ref import symptoms as symptom_views
+
+    text = _words(symptom)
+    view = answer(lambda kb: symptom_views.detail(kb, text)) if text.strip() else answer(symptom_views.overview)
+    return output(view, chosen_format("symptoms", fmt, as_json), wiki, not no_pager)
+
+
+# A clinic letter or report is a few pages; anything far larger is not what annotate is for.
+ANNOTATE_LIMIT = 1024 * 1024
+
+
+def read_document(source: str) -> tuple[str, str]:
+    """(text, how to name it) for `msref annotate`: a file, or standard input for "-"."""
+    if source == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise UsageError("standard input is closed; give a file to annotate", command="annotate")
+        label = "your text"
+        try:
+            raw = stream.read(ANNOTATE_LIMIT + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read standard input: {exc.strerror or exc}", command="annotate") from None
+    else:
+        label = views.quoted(source)
+        if os.path.isdir(source):
+            raise UsageError(f"{label} is a folder; give a text file (a letter, a report, notes)", command="annotate")
+        try:
+            if os.path.exists(source) and not os.path.isfile(source):
+                raise UsageError(f"{label} is not a regular file", command="annotate")
+            with open(source, "rb") as handle:
+                raw = handle.read(ANNOTATE_LIMIT + 1)
+        except FileNotFoundError:
+            raise UsageError(f"{label}: no such file", command="annotate") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {label}: {exc.strerror or exc}", command="annotate") from None
+    if len(raw) > ANNOTATE_LIMIT:
+        raise UsageError(
+            f"{label} is over {ANNOTATE_LIMIT // 1024} KB; msref annotates letters, reports and notes",
+            command="annotate",
+        )
+    if b"\x00" in raw:
+        raise UsageError(f"{label} looks like a binary file, not text", command="annotate")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{label} is not UTF-8 text; save it as UTF-8 (plain text or Markdown) and try again", command="annotate"
+        ) from None
+    if not text.strip():
+        raise UsageError(f"{label} is empty", command="annotate")
+    return text, label
+
+
+def annotate(source: str, inline: bool, fmt: str | None, as_json: bool, wiki: bool, no_pager: bool) -> int:
+    from ms_ref import annotate as annotation
+
+    chosen = chosen_format("annotate", fmt, as_json)
+    if inline and chosen not in ("auto", "markdown", "md"):
+        raise UsageError(
+            "--inline writes the text back in Markdown; leave out --format or use --format markdown", command="annotate"
+        )
+    if wiki and not inline and chosen not in ("markdown", "md"):
+        raise UsageError("--wiki-links goes with --inline (or --format markdown)", command="annotate")
+    text, label = read_document(source)
+    view = answer(lambda kb: annotation.view(kb, text, label, inline))
+    return output(view, "markdown" if inline else chosen, wiki, not no_pager)
+
+
 def validate(paths: list[str], fmt: str | None, as_json: bool) -> int:
     view, ok = views.validate_view(paths)
     output(view, chosen_format("validate", fmt, as_json), False, False)

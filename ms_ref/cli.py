@@ -24,6 +24,7 @@ from ms_ref.completion import (
     complete_random_kind,
     complete_route,
     complete_status,
+    complete_symptom,
     complete_treatment,
 )
 
@@ -340,6 +341,51 @@ def quiz(
     """Questions drawn from the knowledge base, asked one by one on a terminal. With --no-input, or when
     not on a terminal, they are printed with their answers."""
     return actions.quiz(**locals())
+
+
+@app.command()
+def symptoms(
+    symptom: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="SYMPTOM",
+            help="A symptom, in any words (spasticity, stiff legs, bladder problems). Leave out to list them all.",
+            autocompletion=complete_symptom,
+        ),
+    ] = None,
+    fmt: TextFormat = None,
+    as_json: JsonOpt = False,
+    wiki: WikiOpt = False,
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """Symptom first: the MS symptoms msref covers, or what can help one of them, grouped, with status and
+    evidence. Never ranked."""
+    return actions.symptoms(symptom or [], fmt, as_json, wiki, no_pager)
+
+
+@app.command()
+def annotate(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A clinic letter, MRI report or notes (plain text or Markdown); - reads standard input.",
+        ),
+    ],
+    inline: Annotated[
+        bool,
+        typer.Option("--inline", help="Write the text back in Markdown, each term's first use linked to a footnote."),
+    ] = False,
+    fmt: PageFormat = None,
+    as_json: JsonOpt = False,
+    wiki: Annotated[
+        bool, typer.Option("--wiki-links", help="With --inline, link terms as [[links]] between notes instead.")
+    ] = False,
+    no_pager: NoPagerOpt = False,
+) -> int:
+    """The MS words in your own letter, report or notes, each explained once, in order. Nothing leaves
+    your computer."""
+    return actions.annotate(**locals())
 
 
 @app.command()

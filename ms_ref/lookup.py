@@ -42,6 +42,9 @@ _SYNONYMS = {
     "issue": "problem",
     "rehab": "rehabilitation",
     "physio": "physiotherapy",
+    # A profession names its therapy: "speech therapist", "physiotherapist", "occupational therapists".
+    "therapist": "therapy",
+    "physiotherapist": "physiotherapy",
     "hep": "hepatitis",
     "keto": "ketogenic",
 }
@@ -60,6 +63,12 @@ _QUALIFIERS = frozenset(
 _CONNECTORS = frozenset("and or vs versus compared compare to against".split())
 
 
+def fold(word: str) -> str:
+    """One normalised word with spelling, plural and synonym differences folded away."""
+    word = spelling(stem(word))
+    return _SYNONYMS.get(word, word)
+
+
 def canonical_words(text: str) -> list[str]:
     """Normalised words with spelling, plural, possessive and synonym differences folded away."""
     words = normalise(text).split()
@@ -70,8 +79,7 @@ def canonical_words(text: str) -> list[str]:
             folded.append("ms")
             index += 2
             continue
-        word = spelling(stem(words[index]))
-        folded.append(_SYNONYMS.get(word, word))
+        folded.append(fold(words[index]))
         index += 1
     return folded
 

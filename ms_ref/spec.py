@@ -127,6 +127,7 @@ TREAT_STATUSES = ("approved", "off-label", "investigational", "therapy")
 FAMILY_FIELDS: dict[str, FieldSpec] = {
     "id": (("enum", FAMILY_IDS), True),
     "name": ("text", True),
+    "aliases": (("list", "text"), False),
     "summary": ("text", True),
     "description": ("text", True),
     "sources": SOURCES,

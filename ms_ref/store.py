@@ -43,6 +43,7 @@ CODE_FILES = (
     "words.py",
     "lookup.py",
     "fulltext.py",
+    "annotate.py",
     "kb.py",
     "store.py",
     os.path.join("ingest", "yamlread.py"),

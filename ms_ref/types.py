@@ -191,7 +191,26 @@ class Space(TypedDict):
     lines: int
 
 
-Block = Title | Heading | Para | Note | Fields | Table | Bullets | LinkList | Diagram | Chart | Space
+class Term(TypedDict):
+    """An entry named in a person's own text: text == the document[start:end]."""
+
+    text: str
+    start: int
+    end: int
+    id: str
+    name: str
+    summary: str
+
+
+class Annotated(TypedDict):
+    """A person's own text, with the first use of each MS term marked (`msref annotate --inline`)."""
+
+    type: Literal["annotated"]
+    text: str
+    terms: list[Term]
+
+
+Block = Title | Heading | Para | Note | Fields | Table | Bullets | LinkList | Diagram | Chart | Space | Annotated
 
 
 class View(TypedDict):

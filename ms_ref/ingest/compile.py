@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from ms_ref import fulltext, lookup
+from ms_ref import annotate, fulltext, lookup
 from ms_ref.kb import BUCKETS, KINDS, bucket
 
 TYPE_CHECKING = False
@@ -87,6 +87,7 @@ def compile_blobs(
         completions.setdefault(item[0][0].casefold(), []).append(item)
     for first, items in completions.items():
         blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
+    blobs["phrases"] = annotate.phrase_table(entries)
     for family in order["family"]:
         blobs["rows/" + family] = [
             {key: t[key] for key in ("id", "name", "category", "status", "route", "approved_for") if key in t}

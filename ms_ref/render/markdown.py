@@ -9,7 +9,7 @@ code fence, a link or an image, or close the Mermaid block around the cascade.
 from __future__ import annotations
 
 from ms_ref.render import mermaid
-from ms_ref.render.safe import one_line
+from ms_ref.render.safe import one_line, safe
 from ms_ref.spec import NOTICE
 
 TYPE_CHECKING = False
@@ -17,7 +17,21 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
-    from ms_ref.types import Bullets, Cell, Chart, Diagram, Fields, Heading, LinkList, Note, Para, Table, Title, View
+    from ms_ref.types import (
+        Annotated,
+        Bullets,
+        Cell,
+        Chart,
+        Diagram,
+        Fields,
+        Heading,
+        LinkList,
+        Note,
+        Para,
+        Table,
+        Title,
+        View,
+    )
 
 # Characters that would start Markdown or HTML syntax inside running text; in table cells "|" too.
 _SYNTAX = "\\`*_[]<>~!"
@@ -42,6 +56,9 @@ def text(value: object, table: bool = False, wiki: bool = False) -> str:
         if number.isdigit() and escaped[len(number) : len(number) + 1] in (".", ")"):
             escaped = f"{number}\\{escaped[len(number) :]}"
     return escaped
+
+
+text_ = text  # the escaping function, for functions with a local named `text`
 
 
 def _value(cell: Cell, table: bool = False, wiki: bool = False) -> str:
@@ -121,6 +138,29 @@ def _diagram(doc: _Doc, block: Diagram) -> None:
     doc.lines += ["```mermaid", *mermaid.flowchart(block["steps"]).split("\n"), "```", ""]
 
 
+def _annotated(doc: _Doc, block: Annotated) -> None:
+    """The person's own text as it was, with the first use of each term linked to a footnote that explains
+    it (or, with wiki links, to the note of that name). Only control characters are changed."""
+    text, pieces, at = block["text"], [], 0
+    for number, term in enumerate(block["terms"], 1):
+        pieces.append(safe(text[at : term["start"]]))
+        written = safe(text[term["start"] : term["end"]])
+        if doc.wiki:
+            name = " ".join(one_line(term["name"]).translate(_WIKI_UNSAFE).split())
+            pieces.append(f"[[{name}|{written.replace('|', ' ').replace(']', ' ')}]]")
+        else:
+            pieces.append(f"{written}[^{number}]")
+        at = term["end"]
+    pieces.append(safe(text[at:]))
+    doc.lines += "".join(pieces).rstrip("\n").split("\n") + [""]
+    if not doc.wiki:
+        for number, term in enumerate(block["terms"], 1):
+            doc.lines.append(
+                f"[^{number}]: **{text_(term['name'])}**: {text_(term['summary'])} (`msref explain {term['id']}`)"
+            )
+        doc.lines.append("")
+
+
 def _skip(doc: _Doc, block: object) -> None:
     """Ruled lines to write on: paper only."""
 
@@ -139,6 +179,7 @@ _DRAW: dict[str, Callable[[_Doc, Any], None]] = {
     "chart": _table,
     "diagram": _diagram,
     "space": _skip,
+    "annotated": _annotated,
 }
 
 

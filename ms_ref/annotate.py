@@ -1,0 +1,168 @@
+"""`msref annotate`: the MS words in a person's own clinic letter, MRI report or notes, each explained once.
+
+The text is cut into words the way names are normalised (ms_ref.words), folded the way lookup folds them
+(plurals, UK and US spellings, "multiple sclerosis" = "MS"), and matched against every entry's name,
+aliases and everyday phrases, longest match first. Ordinary English is left alone: a single word that
+names an entry but is everyday English ("pain", "memory", "falls") is only marked inside a longer term,
+single-word everyday phrases are never used, and short abbreviations (MS, ON, CIS, EDSS) match only in
+capitals. Nothing leaves the machine. Builtin modules only: the phrase table comes from the store.
+"""
+
+from __future__ import annotations
+
+from ms_ref.errors import NotFoundError
+from ms_ref.lookup import fold
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ms_ref.kb import KnowledgeBase
+    from ms_ref.types import Block, Cell, Entry, Term, View
+
+# Words of everyday English that are also the name or alias of an entry. Alone they are not marked: a
+# reader knows them, and a letter about anything else is full of them.
+EVERYDAY = frozenset(
+    "anxiety depression fatigue stress memory pain falls falling fall brain nerve reflex gene thinking weakness "
+    "numbness tingling itching dizziness constipation diarrhoea diarrhea insomnia smoking obesity massage yoga "
+    "placebo vaccination vaccine disability impairment progression attack flare rebound cognition incidence "
+    "prevalence fertility adherence advocacy exhaustion tiredness shaking trembling swelling wheelchair walker "
+    "cane crutch scooter steroid generic salt head gland complement inflammation immunity epidemiology pathology "
+    "aetiology etiology hormone exacerbation washout masking endpoint cigarette fag jab imbalance unsteadiness "
+    "lightheadedness forgetful clumsy woozy frazzled panicky overwhelmed mumbling dribbling biomarker "
+    "misdiagnosis seizure fit convulsion tremor vertigo migraine lupus catheter rehab "
+    "rehabilitation physiotherapy acupuncture mindfulness neurologist dna cortex peptide antibody gp".split()
+)
+# Everyday phrases that name an entry; a letter's signature, not a term to explain.
+EVERYDAY_PHRASES = frozenset({("consultant", "neurologist")})
+# What may stand between the words of one term: spaces and line breaks, a hyphen or a slash.
+JOINERS = frozenset(" \t\r\n-/\u2010\u2011\u2013")
+# Abbreviations up to this length match only as written (in capitals), so that "on", "ms" or "cis" in running
+# English is not taken for optic neuritis, MS or clinically isolated syndrome.
+CAPITALS_UP_TO = 5
+MAX_WORDS = 8
+
+
+def phrase_table(entries: dict[str, Entry]) -> dict[str, list[list[object]]]:
+    """first folded word -> [[folded words...], entry id, the form it must have when written in capitals, rank]
+
+    Built when the store is compiled. Rank 0 for names and aliases, 1 for everyday phrases (lay terms), which
+    give way when both name a phrase.
+    """
+    from ms_ref.lookup import canonical_words
+
+    rows: list[tuple[tuple[str, ...], str, str, int]] = []
+    for entry_id, entry in entries.items():
+        name = entry.get("name", entry_id)
+        keys: list[tuple[str, int]] = [
+            (name, 0),
+            # "Baclofen (oral)" is written "baclofen" in a letter.
+            *([(name.split(" (")[0], 0)] if " (" in name else []),
+            *((a, 0) for a in entry.get("aliases") or []),
+            *((lay, 1) for lay in entry.get("lay_terms") or []),
+        ]
+        for key, rank in keys:
+            words = tuple(canonical_words(key))
+            if not words or len(words) > MAX_WORDS or words in EVERYDAY_PHRASES:
+                continue
+            if len(words) == 1 and (rank == 1 or words[0] in EVERYDAY or len(words[0]) < 2):
+                continue
+            stripped = "".join(c for c in key if c.isalnum())
+            capitals = stripped if stripped.isupper() and len(stripped) <= CAPITALS_UP_TO else ""
+            rows.append((words, entry_id, capitals, rank))
+    # A phrase that is an abbreviation under any of its names (MS, ON) must be in capitals under all of them,
+    # or "Ms Smith" would be taken for multiple sclerosis through the name that folds to "ms".
+    capitals_of = {words: capitals for words, _id, capitals, _rank in rows if capitals}
+    table: dict[str, list[list[object]]] = {}
+    for words, entry_id, capitals, rank in sorted(rows, key=lambda row: (-len(row[0]), row[3])):
+        table.setdefault(words[0], []).append([list(words), entry_id, capitals or capitals_of.get(words, ""), rank])
+    return table
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) for each word of `text`; an apostrophe inside a word is part of it, and
+    "multiple sclerosis" is one word, "ms", as in lookup."""
+    found: list[tuple[int, int, str]] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if not char.isalnum():
+            index += 1
+            continue
+        start = index
+        while index < length and (
+            text[index].isalnum() or (text[index] in "'\u2019" and index + 1 < length and text[index + 1].isalnum())
+        ):
+            index += 1
+        raw = text[start:index].casefold().replace("'", "").replace("\u2019", "")
+        if raw == "sclerosis" and found and found[-1][2] == "multiple":
+            found[-1] = (found[-1][0], index, "ms")
+            continue
+        found.append((start, index, raw if raw == "multiple" else fold(raw)))
+    return found
+
+
+def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
+    """The entries named in `text`, each once, in order of first appearance, longest matches first."""
+    table: dict[str, list[list[object]]] = kb.blob("phrases") or {}  # type: ignore[assignment]
+    tokens = words(text)
+    seen: set[str] = set()
+    terms: list[Term] = []
+    index = 0
+    while index < len(tokens):
+        matched = 0
+        for phrase, entry_id, capitals, _rank in table.get(tokens[index][2], ()):
+            size = len(phrase)  # type: ignore[arg-type]
+            if index + size > len(tokens):
+                continue
+            window = tokens[index : index + size]
+            if [word for _s, _e, word in window] != phrase:
+                continue
+            start, end = window[0][0], window[-1][1]
+            if any(set(text[a[1] : b[0]]) - JOINERS for a, b in zip(window, window[1:])):
+                continue  # "enhancing) lesions" is not one term
+            written = text[start:end]
+            letters = "".join(c for c in written if c.isalnum())
+            plural = letters.endswith("s") and letters[:-1] == capitals  # "DMTs"
+            if capitals and written.casefold() != "multiple sclerosis" and letters != capitals and not plural:
+                continue
+            matched = size
+            if entry_id not in seen:
+                seen.add(str(entry_id))
+                entry = kb.entry(str(entry_id))
+                terms.append(
+                    {
+                        "text": text[start:end],
+                        "start": start,
+                        "end": end,
+                        "id": str(entry_id),
+                        "name": entry["name"],
+                        "summary": entry["summary"],
+                    }
+                )
+            break
+        index += matched or 1
+    return terms
+
+
+def view(kb: KnowledgeBase, text: str, label: str, inline: bool = False) -> View:
+    """The MS terms of a document: a glossary of it, or (inline) the document with each first use marked."""
+    terms = find_terms(kb, text)
+    if not terms:
+        raise NotFoundError(
+            f"no MS terms found in {label}",
+            hints=["msref recognises the names, abbreviations and everyday words of its entries"],
+        )
+    data: dict[str, object] = {"terms": terms}
+    if inline:
+        return {"data": data, "doc": [{"type": "annotated", "text": text, "terms": terms}]}
+    rows: list[list[Cell]] = [[" ".join(t["text"].split()), t["name"], t["summary"]] for t in terms]
+    count = len(terms)
+    doc: list[Block] = [
+        {
+            "type": "title",
+            "text": f"MS terms in {label}",
+            "subtitle": f"{count} term{'s' if count != 1 else ''}, in the order they first appear",
+        },
+        {"type": "table", "headers": ["In your text", "Entry", "What it means"], "rows": rows},
+        {"type": "note", "text": "`msref explain NAME` shows any of them in full, with sources."},
+    ]
+    return {"data": data, "doc": doc}
