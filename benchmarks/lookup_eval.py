@@ -6,6 +6,7 @@
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
+    python -m benchmarks.lookup_eval --dev          # the dev part only, while tuning
 
 Top-1 accuracy counts a query as right when msref answers the expected entry, lists the expected
 candidates for an ambiguous query, or answers nothing for a query outside MS. The false-answer rate is
@@ -32,6 +33,12 @@ def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
             query, expected, kind = line.split("\t")[:3]
             rows.append((query, expected.strip(), kind.strip()))
     return rows
+
+
+def unseen_test(dev: list[tuple[str, str, str]], test: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The held-out queries the dev part does not also hold (the two were written apart, and share some)."""
+    seen = {query.casefold() for query, _expected, _kind in dev}
+    return [row for row in test if row[0].casefold() not in seen]
 
 
 def judge(result: dict[str, object], expected: str) -> bool:
@@ -137,8 +144,11 @@ def main(argv: list[str]) -> int:
     kb = load_knowledge_base()
     dev = load_queries(DEV)
     _report("dev part (tuned on)", evaluate(kb, dev), show_misses=True)
-    if TEST.is_file():
-        _report("test part (held out)", evaluate(kb, load_queries(TEST)), show_misses=False)
+    if TEST.is_file() and "--dev" not in argv:
+        test = load_queries(TEST)
+        _report("test part (held out)", evaluate(kb, test), show_misses=False)
+        unseen = unseen_test(dev, test)
+        _report("test part, without the queries the dev part also has", evaluate(kb, unseen), show_misses=False)
     if "--compare" in argv:
         print("typo tier (dev part):")
         _typo_tier_comparison(kb, dev)

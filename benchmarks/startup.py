@@ -34,6 +34,8 @@ TARGETS = {  # case -> (pipe limit, tty limit)
     "treatments --type dmt": (2.0, 6.0),
     "search myelin": (2.0, 6.0),
     "compare ocrelizumab natalizumab": (2.0, 6.0),
+    "explain a sentence": (2.0, None),
+    "annotate a two-page letter": (2.0, None),
     "first run: explain demyelination": (10.0, None),
     "first run, own entries changed": (10.0, None),
     "first run, MSREF_DATA_DIR changed": (None, None),
@@ -43,7 +45,11 @@ COMMANDS = {
     "treatments --type dmt": ["treatments", "--type", "dmt"],
     "search myelin": ["search", "myelin"],
     "compare ocrelizumab natalizumab": ["compare", "ocrelizumab", "natalizumab"],
+    # The ranker's path: no name or alias matches the whole query.
+    "explain a sentence": ["explain", "my", "legs", "feel", "like", "jelly", "when", "I", "walk"],
 }
+# Two pages of clinic letters and an MRI report (about 900 words).
+LETTERS = ROOT / "tests" / "data" / "letters"
 
 
 def synthetic_knowledge_base(folder: Path, factor: int = 10) -> Path:
@@ -142,6 +148,12 @@ def main(argv: list[str]) -> int:
         cases.append((label, "pipe x10", [str(MSREF), *args], big_env))
         if TARGETS[label][1] is not None:
             cases.append((label, "tty", [str(MSREF), *args], base_env))
+    letter = work / "letter.txt"
+    letter.write_text("\n\n".join((LETTERS / name).read_text(encoding="utf-8") for name in (
+        "clinic-letter-rrms.txt", "mri-report.txt", "clinic-letter-progressive.txt", "letter-new-diagnosis.txt"
+    )), encoding="utf-8")
+    cases.append(("annotate a two-page letter", "pipe", [str(MSREF), "annotate", str(letter)], base_env))
+    cases.append(("annotate a two-page letter", "pipe x10", [str(MSREF), "annotate", str(letter)], big_env))
     cases.append(("complete 'explain demy'", "pipe", [str(MSREF)], complete_env))
     cases.append(("complete 'explain demy'", "pipe x10", [str(MSREF)], {**complete_env, **{k: big_env[k] for k in ("MSREF_DATA_DIR", "XDG_CACHE_HOME")}}))
     cases.append(("first run: explain demyelination", "pipe", [str(MSREF), "explain", "demyelination"], cold_env))

@@ -117,7 +117,7 @@ def main_callback(
     """msref: an offline, cited reference on multiple sclerosis."""
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def explain(
     query: Annotated[
         list[str],
@@ -137,7 +137,7 @@ def explain(
     return actions.explain(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def treatments(
     family: FamilyOpt = None,
     route: Annotated[
@@ -177,7 +177,7 @@ def treatments(
     return actions.treatments(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def compare(
     names: Annotated[
         list[str],
@@ -195,7 +195,7 @@ def compare(
     return actions.compare(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def search(
     text: Annotated[
         list[str], typer.Argument(metavar="WORDS", help="Words to look for in every field (no quotes needed).")
@@ -221,7 +221,7 @@ def search(
     return actions.search(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def glossary(
     category: Annotated[
         str | None,
@@ -241,7 +241,7 @@ def glossary(
     return actions.glossary(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def immune(
     fmt: CascadeFormat = None,
     as_json: JsonOpt = False,
@@ -253,7 +253,7 @@ def immune(
     return actions.immune(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def sources(
     query: Annotated[
         list[str], typer.Argument(metavar="WORDS", help="A term or treatment.", autocompletion=complete_entry)
@@ -266,7 +266,7 @@ def sources(
     return actions.sources(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def prepare(
     names: Annotated[
         list[str],
@@ -291,7 +291,7 @@ def prepare(
     return actions.prepare(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def timeline(
     agency: Annotated[
         str | None, typer.Option("--agency", metavar="AGENCY", help="Only this agency's approvals: FDA, EMA...")
@@ -306,7 +306,7 @@ def timeline(
     return actions.timeline(**locals())
 
 
-@app.command(name="random")
+@app.command(name="random", epilog=spec.NOTICE)
 def random_entry(
     kind: Annotated[
         str | None,
@@ -324,7 +324,7 @@ def random_entry(
     return actions.random(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def quiz(
     count: Annotated[
         int, typer.Option("--count", "-n", min=1, max=50, metavar="N", help="How many questions (1-50).")
@@ -343,7 +343,7 @@ def quiz(
     return actions.quiz(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def symptoms(
     symptom: Annotated[
         list[str] | None,
@@ -363,7 +363,7 @@ def symptoms(
     return actions.symptoms(symptom or [], fmt, as_json, wiki, no_pager)
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def annotate(
     source: Annotated[
         str,
@@ -388,7 +388,7 @@ def annotate(
     return actions.annotate(**locals())
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def validate(
     paths: Annotated[
         list[str] | None,
@@ -401,7 +401,7 @@ def validate(
     return actions.validate(paths or [], fmt, as_json)
 
 
-@app.command()
+@app.command(epilog=spec.NOTICE)
 def paths(
     fmt: TextFormat = None,
     as_json: JsonOpt = False,

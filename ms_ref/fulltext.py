@@ -74,27 +74,67 @@ def full_text_search(
     kb: KnowledgeBase, text: str, kinds: tuple[str, ...] = (), family: str | None = None, limit: int = 20
 ) -> list[Hit]:
     """Rank entries by BM25 over all fields; each hit says which fields matched, with a snippet."""
+    return search(kb, text, kinds, family, limit)[0]
+
+
+# A word that is in no entry is read as the start of longer words from this many letters ("vaccin").
+PREFIX_FROM = 4
+NAMED_BONUS = 1000.0
+PREFIX_WORDS = 20
+
+
+def search(
+    kb: KnowledgeBase, text: str, kinds: tuple[str, ...] = (), family: str | None = None, limit: int = 20
+) -> tuple[list[Hit], int]:
+    """The best `limit` hits, and how many entries matched in all."""
     meta: dict[str, float] = kb.blob("textmeta")  # type: ignore[assignment]
     total, average = meta["total"], meta["average"] or 1.0
     tokens = list(dict.fromkeys(tokenize(text)))
     scores: dict[str, float] = {}
     k1, b = 1.2, 0.75
+    found: list[str] = []
     for token in tokens:
-        postings = kb.postings(token)
-        if not postings:
-            continue
-        idf = math.log((total - len(postings) + 0.5) / (len(postings) + 0.5) + 1.0)
-        for entry_id, tf, length, kind, entry_family in postings:
-            if (kinds and kind not in kinds) or (family and entry_family != family):
+        readings = [token] if kb.postings(token) else _longer(kb, token)
+        for reading in readings:
+            postings = kb.postings(reading)
+            if not postings:
                 continue
-            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
-            scores[entry_id] = scores.get(entry_id, 0.0) + idf * norm
+            found.append(reading)
+            idf = math.log((total - len(postings) + 0.5) / (len(postings) + 0.5) + 1.0)
+            for entry_id, tf, length, kind, entry_family in postings:
+                if (kinds and kind not in kinds) or (family and entry_family != family):
+                    continue
+                norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
+                scores[entry_id] = scores.get(entry_id, 0.0) + idf * norm
+    # The entry the words name (its name or an alias, as `msref explain` would find it) comes first.
+    from ms_ref.lookup import canonical
+    from ms_ref.words import normalise
+
+    for entry_id in kb.by_name(normalise(text)) or kb.by_canonical(canonical(text)):
+        if entry_id in scores:
+            scores[entry_id] += NAMED_BONUS
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     hits: list[Hit] = []
     for entry_id, score in ranked:
         entry = kb.entry(entry_id)
-        hits.append({"entry": entry, "score": round(score, 3), "matches": matches(entry, tokens)})
-    return hits
+        hits.append({"entry": entry, "score": round(score, 3), "matches": matches(entry, found)})
+    return hits, len(scores)
+
+
+def _longer(kb: KnowledgeBase, token: str) -> list[str]:
+    """Words of the entries that start with `token` ("vaccin": vaccine, vaccination), when it is long enough."""
+    if len(token) < PREFIX_FROM:
+        return []
+    import bisect
+
+    vocabulary: list[str] = kb.blob("textwords") or []  # type: ignore[assignment]
+    start = bisect.bisect_left(vocabulary, token)
+    found = []
+    for word in vocabulary[start : start + PREFIX_WORDS]:
+        if not word.startswith(token):
+            break
+        found.append(word)
+    return found
 
 
 def matches(entry: Entry, tokens: list[str]) -> list[Match]:
@@ -112,13 +152,19 @@ def matches(entry: Entry, tokens: list[str]) -> list[Match]:
 
 
 def snippet(text: str, tokens: list[str], width: int = 60) -> str:
-    """A short excerpt of `text` around the first matched word."""
+    """A short excerpt of `text` around the first matched word, cut between words."""
+    if len(text) <= 2 * width:
+        return text
     lowered = text.casefold()
     positions = [pos for pos in (lowered.find(token) for token in tokens) if pos >= 0]
-    if not positions or len(text) <= 2 * width:
-        return text if len(text) <= 2 * width else text[: 2 * width].rstrip() + "..."
-    start = max(0, min(positions) - width // 2)
+    start = max(0, min(positions) - width // 2) if positions else 0
     end = min(len(text), start + 2 * width)
+    if start > 0:  # move to the start of a word
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < (min(positions) if positions else end) else start
+    if end < len(text):  # and end at the end of one
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
     prefix = "..." if start > 0 else ""
     suffix = "..." if end < len(text) else ""
     return prefix + text[start:end].strip() + suffix

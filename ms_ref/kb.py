@@ -5,13 +5,15 @@ A validated knowledge base is compiled once (ms_ref.ingest.compile) into named b
     meta                 order of ids per kind, newest review date, overrides, where entries came from
     entry/<id>           an entry, with its back-links (who mentions it, who acts at it, members)
     names/<n>            normalised name or alias -> ids, for keys hashing to bucket n
-    canon/<n>            canonical key -> (ids, treatments of the class it names), bucket n
+    canon/<n>            canonical key -> ids, bucket n
     unordered/<n>        canonical words sorted -> ids, bucket n
     lookup               every canonical key -> ids (for the slower, partial and typo-tolerant tiers)
     text/<n>             token -> postings [id, weighted tf, doc length, kind, family], bucket n
     textmeta             document count and average length, for BM25
     complete/<c>         shell completions starting with character c
     rows/<family>        the table rows of one treatment family
+    phrases              first word -> the phrases `msref annotate` looks for
+    rank                 the ranker's keys and word index (ms_ref.rank)
 
 ms_ref.store keeps them in a file with an offset table, so `msref explain demyelination` reads one name
 bucket and one entry: its cost does not grow with the knowledge base. Builtin modules only.
@@ -24,8 +26,11 @@ from zlib import crc32
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import TypeVar
 
     from ms_ref.types import Entry, Links, Record
+
+    T = TypeVar("T")
 
 BUCKETS = 64
 KINDS = ("treatment", "term", "step", "family")
@@ -44,6 +49,24 @@ class KnowledgeBase:
         self._read = read
         self._memo: dict[str, object] = {}
         self.warnings: list[str] = warnings or []
+        self.closing: int | None = None  # the store's file descriptor, closed with the knowledge base
+
+    def __del__(self) -> None:
+        if self.closing is not None:
+            import os
+
+            try:
+                os.close(self.closing)
+            except OSError:
+                pass
+            self.closing = None
+
+    def derived(self, name: str, build: Callable[[KnowledgeBase], T]) -> T:
+        """An object built from this knowledge base once and kept with it (the ranker's tables)."""
+        key = "derived/" + name
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[return-value]
 
     def blob(self, name: str) -> object:
         if name not in self._memo:
@@ -108,10 +131,9 @@ class KnowledgeBase:
     def by_name(self, key: str) -> list[str]:
         return self._bucketed("names", key) or []  # type: ignore[return-value]
 
-    def by_canonical(self, key: str) -> tuple[list[str], list[str]]:
-        """Ids named by a canonical key, and the treatments of the class it names (see ms_ref.lookup)."""
-        found = self._bucketed("canon", key)
-        return (found[0], found[1]) if isinstance(found, list) else ([], [])
+    def by_canonical(self, key: str) -> list[str]:
+        """Ids named by a canonical key (see ms_ref.lookup)."""
+        return self._bucketed("canon", key) or []  # type: ignore[return-value]
 
     def by_unordered(self, key: str) -> list[str]:
         return self._bucketed("unordered", key) or []  # type: ignore[return-value]

@@ -8,7 +8,6 @@ it; rapidfuzz is imported only by the typo-tolerant tier and by suggestions.
 
 from __future__ import annotations
 
-from ms_ref.fulltext import full_text_search
 from ms_ref.words import normalise, spelling, stem
 
 TYPE_CHECKING = False
@@ -47,6 +46,17 @@ _SYNONYMS = {
     "physiotherapist": "physiotherapy",
     "hep": "hepatitis",
     "keto": "ketogenic",
+    "transplantation": "transplant",
+    "pathologist": "pathology",
+    # Everyday words for the toilet and for passing urine, as people use them interchangeably.
+    "bathroom": "toilet",
+    "loo": "toilet",
+    "lavatory": "toilet",
+    "restroom": "toilet",
+    "wee": "pee",
+    "urinate": "pee",
+    "peeing": "pee",
+    "weeing": "pee",
 }
 _FILLERS = frozenset(
     "what whats is are a an the my about define definition of meaning explain does mean means tell me "
@@ -71,11 +81,21 @@ def fold(word: str) -> str:
 
 def canonical_words(text: str) -> list[str]:
     """Normalised words with spelling, plural, possessive and synonym differences folded away."""
+    if "." in text:  # "M.S.", "e.g." are one word
+        import re
+
+        text = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group(0).replace(".", ""), text)
     words = normalise(text).split()
     folded: list[str] = []
     index = 0
     while index < len(words):
-        if words[index] == "multiple" and index + 1 < len(words) and words[index + 1] == "sclerosis":
+        # "multiple sclerosis", and its slips ("multipul sclerosis", "multiple sclerosys"), is "ms"
+        if (
+            index + 1 < len(words)
+            and words[index][:4] == "mult"
+            and (words[index] == "multiple" or words[index + 1][:6] == "sclero")
+            and words[index + 1][:5] == "scler"
+        ):
             folded.append("ms")
             index += 2
             continue
@@ -103,23 +123,50 @@ def _allowance(length: int) -> int:
     return 3
 
 
+# Thresholds on ms_ref.rank scores (0..1), set on the development queries (benchmarks/lookup_eval.py):
+# answer one entry from ANSWER up when the next is clearly behind (below MARGIN of the best); list the
+# close candidates (within NEAR of the best) from LIST up; below that, nothing.
+ANSWER = 0.5
+MARGIN = 0.9
+# A lower score answers too when nothing else comes near ("there's a dark smudge in the centre of what I
+# look at": its words are everyday English, and only one entry has them).
+ANSWER_LOW = 0.25
+RATIO_LOW = 0.5
+# Two or more of the query's own words found in one entry, and nothing else close, answer from lower still
+# ("my fingertips have a constant prickly buzzing feeling").
+ANSWER_MULTI = 0.15
+RATIO_MULTI = 0.6
+LIST = 0.45
+NEAR = 0.75
+MAX_LISTED = 8
+
+
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none."""
+    query = query[:500]
     words = canonical_words(query)
     key = " ".join(words)
 
-    exact = kb.by_name(normalise(query))
-    members: list[str] = []
-    if not exact:
-        exact, members = kb.by_canonical(key)
-    elif len(exact) == 1:
-        members = kb.by_canonical(key)[1]
+    # A name, alias or id, as written or folded, always wins: "interferon" is the entry named Interferon.
+    exact = kb.by_name(normalise(query)) or kb.by_canonical(key)
     if exact:
-        # A word naming a class as much as a term ("interferon" starts several treatments' names) is
-        # ambiguous: the compiled index lists those treatments with the key.
-        return _found([*exact, *members], "exact")
+        return _found(exact, "exact")
 
-    content = [w for w in words if w not in _FILLERS]
+    # A glossary heading with its abbreviation or synonym in brackets: "Clinically isolated syndrome (CIS)",
+    # "Avonex (interferon beta 1a)". Both parts are looked up; they must not disagree.
+    if "(" in query and ")" in query and not query.startswith("("):
+        outer_text = query[: query.index("(")] + query[query.rindex(")") + 1 :]
+        inner_text = query[query.index("(") + 1 : query.rindex(")")]
+        if outer_text.strip() and inner_text.strip():
+            outer, inner = resolve_query(kb, outer_text)["ids"], resolve_query(kb, inner_text)["ids"]
+            if len(inner) == 1 and (not outer or inner[0] in outer):
+                return _found(inner, "canonical")
+            if len(outer) == 1 and (not inner or outer[0] in inner):
+                return _found(outer, "canonical")
+
+    from ms_ref.rank import FILLERS
+
+    content = [w for w in words if w not in FILLERS and w not in _FILLERS]
     if not content:
         return _found([], "none")
     # Ever shorter readings of the query: without "MS" ("MS relapse"), without joining words ("vitamin D
@@ -130,38 +177,41 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if shorter and shorter != variants[-1]:
             variants.append(shorter)
     for variant in variants:
-        found = kb.by_canonical(" ".join(variant))[0] or kb.by_unordered(" ".join(sorted(variant)))
+        found = kb.by_canonical(" ".join(variant)) or kb.by_unordered(" ".join(sorted(variant)))
         if found:
             return _found(found, "canonical")
+
     canon = kb.canonical_keys()
-    # The looser tiers need a word that names something: "drugs" or "and" alone must not match.
-    variants = [v for v in variants if any(w not in _QUALIFIERS and w not in _CONNECTORS for w in v)]
-    if not variants:
-        return _found([], "none")
+    # The leading words of names ("neurofilament light", "vitamin d"): the entries those names belong to.
+    everyday = _everyday(kb)
+    lookalikes = _lookalikes(kb)
     for variant in variants:
         phrase = " ".join(variant)
+        # One word ("acute") starts too many names to mean one of them; everyday words ("high blood
+        # pressure") start names by chance.
+        if len(variant) < 2 or all(w in everyday for w in variant):
+            continue
         prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
-        if prefixed:
+        if len(prefixed) == 1:
             return _found(prefixed, "prefix")
-    for variant in variants:
-        wanted = set(variant)
-        inside = _unique(
-            i for k, ids in canon.items() if wanted <= set(k.split()) and 2 * len(wanted) >= len(k.split()) for i in ids
-        )
-        if inside:
-            return _found(inside, "words")
-    # The start of a long word ("spastic", "natali"): only from six letters, so "ms" or "cd" never do this.
-    phrase = " ".join(variants[-1])
-    if len(phrase) >= 6:
-        started = _unique(i for k, ids in canon.items() if k.startswith(phrase) for i in ids)
+    ranked = _ranked(kb, words)
+    if ranked is not None:
+        return ranked
+
+    # The start of a name, as Tab completion would finish it ("ocr", "natal", "terif").
+    # Not for a word typed in capitals: "EDS" is an abbreviation of its own, not the start of "EDSS".
+    if len(content) == 1 and len(words) <= 2 and not _known_word(kb, content[0]) and not query.strip().isupper():
+        started = _completed(kb, content[0])
         if started:
             return _found(started, "prefix")
+    last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
     # Several names in one query ("tysabri pml", "ocrelizumab vs natalizumab"): list them all.
-    last = variants[-1]
     if len(last) > 1 and all(word in canon for word in last):
         return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
     for variant in variants:
         phrase = " ".join(variant)
+        if all(w in everyday or w in lookalikes for w in variant):
+            continue  # "paint" and "reflux" are words, not slips for "pain" and "reflex"
         allowed = _allowance(len(phrase))
         if not allowed or len(phrase) > 120:
             continue
@@ -170,6 +220,63 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             best = min(distance for _key, distance in hits)
             return _found(_unique(i for k, distance in hits if distance == best for i in canon[k]), "fuzzy")
     return _found([], "none")
+
+
+def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
+    """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough."""
+    from ms_ref.rank import ranker
+
+    found = ranker(kb)
+    scored = found.score(words)
+    if not scored:
+        return None
+    top = scored[0][1]
+    second = scored[1][1] if len(scored) > 1 else 0.0
+    if (
+        (top >= ANSWER and second < top * MARGIN)
+        or (top >= ANSWER_LOW and second < top * RATIO_LOW)
+        or (found.evidence.get(scored[0][0], 0) >= 2 and top >= ANSWER_MULTI and second < top * RATIO_MULTI)
+    ):
+        return _found([scored[0][0]], "ranked")
+    if top >= LIST:
+        close = [entry_id for entry_id, value in scored if value >= top * NEAR][:MAX_LISTED]
+        if len(close) > 1:
+            return _found(close, "ranked")
+    return None
+
+
+def _everyday(kb: KnowledgeBase) -> frozenset[str]:
+    from ms_ref.rank import ranker
+
+    return ranker(kb).everyday
+
+
+def _lookalikes(kb: KnowledgeBase) -> frozenset[str]:
+    from ms_ref.rank import ranker
+
+    return ranker(kb).lookalikes
+
+
+def _known_word(kb: KnowledgeBase, word: str) -> bool:
+    """Whether `word` is a whole word of some entry's names or summary (then it is not a partial name)."""
+    from ms_ref.rank import ranker
+
+    return word in ranker(kb).df
+
+
+def _completed(kb: KnowledgeBase, word: str) -> list[str]:
+    """Entries whose name, alias or id starts with `word` (three letters or more), as completion offers."""
+    if len(word) < 3 or not word.isalnum():
+        return []
+    items = kb.completions(word[0])
+    starts = [item for item in items if normalise(item[0]).startswith(word)]
+    ids = _unique(_completion_id(kb, item) for item in starts)
+    return [i for i in ids if i][:MAX_LISTED] if len(ids) <= MAX_LISTED else []
+
+
+def _completion_id(kb: KnowledgeBase, item: list[str]) -> str:
+    found = kb.by_name(normalise(item[0]))
+    return found[0] if len(found) == 1 else ""
 
 
 def _found(ids: Iterable[str], match: str) -> Resolved:
@@ -216,21 +323,36 @@ def closest_keys(phrase: str, keys: list[str], allowed: int) -> list[tuple[str, 
     ]
 
 
+# Suggestions: ranker candidates that share at least one meaningful word with the query, never an entry
+# found only through a filler word or a long text; and near spellings of names.
+SUGGEST_FROM = 0.01
+
+
 def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
-    """Display names close to `query`, for 'did you mean' hints: near spellings, then full-text hits."""
+    """Display names close to `query`, for 'did you mean' hints: the ranker's candidates, names the query
+    starts (as completion would offer them), and near spellings of whole names and of single words."""
     from rapidfuzz import fuzz, process
 
+    from ms_ref.rank import ranker
+
+    words = canonical_words(query[:500])
+    scorer = ranker(kb)
+    found = [
+        entry_id
+        for entry_id, value in scorer.score(words)
+        if value >= SUGGEST_FROM and scorer.evidence.get(entry_id, 0) >= 1
+    ][:limit]
+    content = [w for w in words if w not in _FILLERS]
+    if len(content) == 1:
+        found += _completed(kb, content[0])
     canon = kb.canonical_keys()
-    phrase = canonical(query)[:120]
-    found: list[str] = []
-    if phrase:
-        for key, _score, _index in process.extract(
-            phrase, list(canon), scorer=fuzz.ratio, score_cutoff=72, limit=limit * 2
-        ):
-            found.extend(canon[key])
-        for hit in full_text_search(kb, query[:500], limit=3):
-            if hit["score"] >= 4.0:
-                found.append(hit["entry"]["id"])
+    keys = list(canon)
+    for phrase in [" ".join(words)[:120], *(w for w in content if len(w) >= 5)]:
+        if not phrase:
+            continue
+        for key, _score, _index in process.extract(phrase, keys, scorer=fuzz.ratio, score_cutoff=80, limit=3):
+            if key[:1] == phrase[:1]:
+                found.extend(canon[key])
     labels = []
     for entry_id in _unique(found):
         label = kb.name(entry_id)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     FieldSpec = tuple[Kind, bool]
 
 # The version of the JSON that commands write (`schema_version` in every JSON answer).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The version of the knowledge-base file format (`schema_version` at the top of a YAML file).
 DATA_VERSION = 1
 

@@ -42,6 +42,11 @@ CODE_FILES = (
     "spec.py",
     "words.py",
     "lookup.py",
+    "rank.py",
+    "everyday.txt",
+    "synonyms.txt",
+    "lookalikes.txt",
+    "concepts.txt",
     "fulltext.py",
     "annotate.py",
     "kb.py",
@@ -179,7 +184,9 @@ def open_store(path: str, stamp: object = None, content: object = None) -> Knowl
             return None
         header = {**inner, "warnings": header.get("warnings", [])}
     warnings: list[str] = header.get("warnings") or []  # type: ignore[assignment]
-    return KnowledgeBase(_reader(path, fd, base, header["index"]), list(warnings))  # type: ignore[arg-type]
+    kb = KnowledgeBase(_reader(path, fd, base, header["index"]), list(warnings))  # type: ignore[arg-type]
+    kb.closing = fd  # the store file stays open while the knowledge base is in use, and no longer
+    return kb
 
 
 # --------------------------------------------------------------------------------------------------

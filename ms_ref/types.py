@@ -130,6 +130,7 @@ class Field(TypedDict):
     value: Cell
     marks: NotRequired[list[int]]  # numbers of the sources that support it (footnote marks)
     warning: NotRequired[bool]  # drawn as a warning (a boxed warning)
+    highlight: NotRequired[list[str]]  # words a search matched: marked where the format can (terminal, Markdown)
 
 
 class Fields(TypedDict):

@@ -97,19 +97,40 @@ def resolve(kb: KnowledgeBase, query: str, notes: list[str] | None = None) -> En
     ids = found["ids"]
     if len(ids) == 1:
         entry = kb.entry(ids[0])
-        if found["match"] in ("prefix", "words", "fuzzy") and notes is not None:
+        if found["match"] in ("prefix", "ranked", "fuzzy") and notes is not None:
             notes.append(f"showing {entry['name']} for {quoted(query)}")
         return entry
     if ids:
-        shown = []
-        for i in ids[:12]:
-            candidate = kb.entry(i)
-            shown.append(f"{candidate['name']} ({KIND_LABELS[candidate['kind']]}): msref explain {i}")
-        if len(ids) > 12:
-            shown.append(f"... and {len(ids) - 12} more; `msref search` ranks them")
-        raise NotFoundError(f"{quoted(query)} could mean several entries; say which one", hints=shown)
+        raise NotFoundError(
+            f"{quoted(query)} could mean several entries; say which one",
+            hints=[*candidate_lines(kb, ids[:12]), *([f"... and {len(ids) - 12} more"] if len(ids) > 12 else [])],
+        )
     hints = [f"did you mean: {name}" for name in lookup.suggest(kb, query)]
+    hints.append(f"`msref search {search_words(query)}` looks for the words in every field")
     raise NotFoundError(f"no entry for {quoted(query)}", hints=hints)
+
+
+def candidate_lines(kb: KnowledgeBase, ids: list[str]) -> list[str]:
+    """Each candidate of an ambiguous query: its name, kind and plain summary, then the command for it."""
+    lines = []
+    for entry_id in ids:
+        entry = kb.entry(entry_id)
+        summary = first_sentence(str(entry.get("summary", "")))
+        lines.append(f"{entry['name']} ({KIND_LABELS[entry['kind']]}): {summary}")
+        lines.append(f"    msref explain {entry_id}")
+    return lines
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a summary (its plain one-line meaning)."""
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def search_words(query: str) -> str:
+    """The query as words for a `msref search` command line: safe to paste into a shell."""
+    words = normalise(query[:80]).split()
+    return " ".join(w for w in words if w.isalnum()) or "WORDS"
 
 
 def quoted(query: str) -> str:
@@ -394,20 +415,22 @@ def search_view(
     kb: KnowledgeBase, text: str, kind: str | None = None, family: str | None = None, limit: int = 20
 ) -> View:
     """Ranked full-text hits, each with the fields it matched in."""
-    from ms_ref.fulltext import full_text_search
+    from ms_ref.fulltext import search, tokenize
 
     if not text.strip():
         raise UsageError("the search text is empty")
     kind = choice(kind, spec.KINDS, "kind") if kind else None
     family = family_id(family) if family else None
-    hits = full_text_search(kb, text, (kind,) if kind else (), family, limit)
+    hits, total = search(kb, text, (kind,) if kind else (), family, limit)
     if not hits:
         raise NotFoundError(
             f"nothing in the knowledge base matches {quoted(text)}",
             hints=[f"did you mean: {name}" for name in lookup.suggest(kb, text)],
         )
+    words = list(dict.fromkeys(tokenize(text)))
     data: dict[str, object] = {
         "query": text,
+        "total": total,
         "results": [
             {
                 "id": h["entry"]["id"],
@@ -419,7 +442,14 @@ def search_view(
             for h in hits
         ],
     }
-    doc: list[Block] = [{"type": "title", "text": f"Search: {text}", "subtitle": f"{len(hits)} ranked results"}]
+    shown = f"{len(hits)} of {total} entries that match" if total > len(hits) else f"{total} matching entr" + (
+        "y" if total == 1 else "ies"
+    )
+    doc: list[Block] = [{"type": "title", "text": f"Search: {text}", "subtitle": f"{shown}, best first"}]
+    if total > len(hits):
+        doc.append(
+            {"type": "note", "text": f"`msref search {search_words(text)} -n {min(total, 500)}` shows all of them."}
+        )
     for position, hit in enumerate(hits, 1):
         entry = hit["entry"]
         label = kb.name(entry["family"]) if entry["kind"] == "treatment" else KIND_LABELS[entry["kind"]]
@@ -427,7 +457,11 @@ def search_view(
         doc.append(
             {
                 "type": "fields",
-                "items": [{"label": f"matched in {m['field']}", "value": m["snippet"]} for m in hit["matches"]],
+                "items": [
+                    {"label": spec.LABELS.get(m["field"], m["field"].capitalize()), "value": m["snippet"],
+                     "highlight": words}
+                    for m in hit["matches"]
+                ],
             }
         )
     return {"data": data, "doc": doc}

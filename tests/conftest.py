@@ -66,7 +66,7 @@ class Pipe(io.StringIO):
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(monkeypatch: pytest.MonkeyPatch):
     """Run `msref ARGS` through ms_ref.main.main, the console script's target, capturing the streams.
     With typer=True the quick path is skipped, so the Typer app parses the command line."""
 
@@ -90,7 +90,7 @@ def real_data(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_kb():  # noqa: ANN201
+def real_kb():
     """The shipped knowledge base, compiled once for the session."""
     from ms_ref.ingest import build
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,11 @@ def test_explain_json_is_the_whole_entry(run) -> None:
 
 
 def test_not_found_is_exit_1_with_suggestions_on_stderr(run) -> None:
-    result = run("explain", "remyelinating myelin")
+    result = run("explain", "natalizumob", "plus", "blorp")
     assert result.code == 1
     assert result.out == ""
-    assert "did you mean: Remyelination" in result.err
+    assert "did you mean: Natalizumab" in result.err
+    assert "`msref search natalizumob plus blorp`" in result.err
 
 
 def test_unknown_family_is_a_usage_error_listing_valid_ones(run) -> None:
@@ -138,13 +140,13 @@ def test_sources(run) -> None:
     payload = json.loads(run("sources", "Tysabri", "--json").out)
     assert payload["id"] == "natalizumab"
     assert payload["sources"] and all(s["url"].startswith("https://") for s in payload["sources"])
-    assert payload["reviewed"] == "2026-11-25"
+    assert payload["reviewed"] == "2026-12-06"
 
 
 def test_version(run) -> None:
     result = run("--version")
     assert result.code == 0
-    assert result.out.strip() == f"msref {__version__} (knowledge base reviewed up to 2026-11-25)"
+    assert result.out.strip() == f"msref {__version__} (knowledge base reviewed up to 2026-12-06)"
 
 
 def test_help_carries_the_notice(run) -> None:
@@ -210,7 +212,7 @@ def test_validate_given_files(run, tmp_path: Path) -> None:
 def test_paths(run, pinned_env: Path) -> None:
     payload = json.loads(run("paths", "--json").out)
     assert payload["data_dir"] == str(FIXTURES)
-    assert payload["cache_dir"] == str(pinned_env / "cache" / "msref")
+    assert payload["cache_dir"] == os.path.join(os.environ["XDG_CACHE_HOME"], "msref")
     assert payload["user_dir"] == str(pinned_env / "share" / "msref")
 
 

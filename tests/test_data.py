@@ -48,15 +48,15 @@ CLINIC_FIELDS = ("vaccines", "screening", "monitoring", "pregnancy", "contracept
 
 
 @pytest.fixture(scope="module")
-def kb(real_kb):  # noqa: ANN001, ANN201
+def kb(real_kb):
     return real_kb
 
 
-def _all(kb) -> list[dict[str, object]]:  # noqa: ANN001
+def _all(kb) -> list[dict[str, object]]:
     return list(kb.all_entries().values())
 
 
-def _treatments(kb, **match: str) -> list[dict[str, object]]:  # noqa: ANN001
+def _treatments(kb, **match: str) -> list[dict[str, object]]:
     return [e for e in kb.entries("treatment") if all(e.get(k) == v for k, v in match.items())]
 
 

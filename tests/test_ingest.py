@@ -13,7 +13,7 @@ from ms_ref.ingest.validate import validate_file
 from tests.conftest import FIXTURES, write
 
 
-def build_folder(folder: Path, user: list[Path] | None = None):  # noqa: ANN201
+def build_folder(folder: Path, user: list[Path] | None = None):
     shipped = [str(folder / "treatments.yaml"), str(folder / "glossary.yaml")]
     return build(shipped, [str(p) for p in user or []], skip_bad_user_files=False)
 
@@ -35,7 +35,7 @@ def test_fixture_is_valid() -> None:
 def test_knowledge_base_holds_every_kind() -> None:
     kb = build_folder(FIXTURES).kb
     assert all(kb.ids(kind) for kind in ("treatment", "term", "step", "family"))
-    assert kb.newest_reviewed == "2026-11-25"
+    assert kb.newest_reviewed == "2026-12-06"
 
 
 def test_many_problems_are_reported_at_once_with_locations(kb_copy: Path) -> None:
@@ -62,7 +62,7 @@ def test_key_path_names_the_entry_and_index(kb_copy: Path) -> None:
 
 
 def test_wrong_types_are_named(kb_copy: Path) -> None:
-    edit(kb_copy / "treatments.yaml", "reviewed: 2026-11-25", "reviewed: yesterday")
+    edit(kb_copy / "treatments.yaml", "reviewed: 2026-12-06", "reviewed: yesterday")
     (problem,) = problems_for(kb_copy)
     assert "reviewed: expected a date" in problem
 

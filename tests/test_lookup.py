@@ -1,4 +1,5 @@
-"""Finding what people type: tiers of matching, ambiguity, honest misses, full-text search, completion."""
+"""Finding what people type: the measured figures, the tiers and the ranker, honest misses, lists that teach,
+full-text search and completion."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import sys
 
 import pytest
 
-from benchmarks.lookup_eval import evaluate, load_queries
+from benchmarks.lookup_eval import DEV, TEST, evaluate, load_queries, unseen_test
 from ms_ref import fulltext, lookup
-from ms_ref.words import normalise
+from tests.conftest import REAL_DATA
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +20,44 @@ def kb(real_kb):  # noqa: ANN001, ANN201
     return real_kb
 
 
-def test_evaluation_set_is_large_and_varied() -> None:
-    rows = load_queries()
-    kinds = {kind for _q, _e, kind in rows}
-    assert len(rows) >= 150
-    assert {"brand", "abbreviation", "misspelling", "lay", "nonms", "nonsense", "ambiguous"} <= kinds
-    assert sum(expected == "-" for _q, expected, _k in rows) >= 25
+def test_the_two_parts_are_large_varied_and_apart() -> None:
+    dev, test = load_queries(DEV), load_queries(TEST)
+    assert len(dev) >= 500 and len(test) >= 300
+    assert len(unseen_test(dev, test)) >= 300  # held-out queries the dev part does not also hold
+    kinds = {kind for _q, _e, kind in test}
+    assert {"lay-sentence", "question", "extra-words", "profession", "class", "partial", "misspelling",
+            "brand", "abbreviation", "nonms"} <= kinds
+    assert sum(expected == "-" for _q, expected, _k in test) >= 40
 
 
-def test_evaluation_figures_do_not_drop(kb) -> None:
-    """Pinned: top-1 accuracy at least 97% and no answer at all to a query outside MS."""
-    report = evaluate(kb, load_queries())
-    assert report["false_answer_rate"] == 0.0, report["misses"]
-    assert report["accuracy"] >= 0.97, report["misses"]
+def test_held_out_figures_do_not_drop(kb) -> None:  # noqa: ANN001
+    """Pinned at the figures measured when the lookup was last changed (python -m benchmarks.lookup_eval):
+    87.2% top-1 and 3 answers to the 62 queries outside MS; on the 305 held-out queries the dev part does
+    not also hold, 83.0% and 3 of 44."""
+    test = load_queries(TEST)
+    report = evaluate(kb, test)
+    assert report["accuracy"] >= 0.872
+    assert report["false_answer_rate"] <= 3 / 62
+    unseen = evaluate(kb, unseen_test(load_queries(DEV), test))
+    assert unseen["accuracy"] >= 0.829
+    assert unseen["false_answer_rate"] <= 3 / 44
+
+
+def test_dev_figures_do_not_drop(kb) -> None:  # noqa: ANN001
+    report = evaluate(kb, load_queries(DEV))
+    assert report["accuracy"] >= 0.88
+    assert report["false_answer_rate"] <= 3 / 229
+
+
+def test_vocabulary_and_seed_words_answer(kb) -> None:  # noqa: ANN001
+    from benchmarks.vocabulary_eval import SEED_WORDS, coverage, in_scope_terms, load
+
+    rows = load()
+    assert len({row["glossary"] for row in rows}) >= 5
+    assert sum(row["scope"] == "out" for row in rows) / len(rows) <= 0.05
+    share, misses = coverage(kb, in_scope_terms(rows))
+    assert share >= 0.95, misses
+    assert coverage(kb, SEED_WORDS) == (1.0, [])
 
 
 @pytest.mark.parametrize(
@@ -45,41 +71,71 @@ def test_evaluation_figures_do_not_drop(kb) -> None:
         ("nerve fibres", "nerve fiber"),
         ("trouble swallowing", "difficulty swallowing"),
         ("therapies", "therapy"),
+        ("M.S.", "MS"),
+        ("multipul sclerosis", "MS"),
+        ("speech therapist", "speech therapy"),
     ],
 )
 def test_canonical_forms_meet(a: str, b: str) -> None:
     assert lookup.canonical(a) == lookup.canonical(b)
 
 
-def test_abbreviations_are_never_fuzzy(kb) -> None:
-    assert lookup.resolve_query(kb, "PLM")["ids"] == []
-    assert lookup.resolve_query(kb, "EDS")["ids"] == []
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("interferon", "interferon"),  # an exact name wins over the longer names it starts
+        ("MS hug", "ms-hug"),
+        ("how does Kesimpta work", "ofatumumab"),
+        ("Kesimpta Sensoready pen", "ofatumumab"),
+        ("copaxone 40mg three times a week", "glatiramer-acetate"),
+        ("solumedrol", "methylprednisolone"),
+        ("occupational therapist", "occupational-therapy"),
+        ("acupuncturist", "acupuncture"),
+        ("ocr", "ocrelizumab"),  # as Tab completion would finish it
+        ("terif", "teriflunomide"),
+        ("Clinically isolated syndrome (CIS)", "cis"),
+        ("pins and needles", "paraesthesia"),
+    ],
+)
+def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:  # noqa: ANN001
+    assert lookup.resolve_query(kb, query)["ids"] == [expected]
 
 
-def test_ambiguous_queries_list_candidates(kb) -> None:
-    result = lookup.resolve_query(kb, "interferon beta")
-    assert result["match"] == "ambiguous"
-    assert {"interferon-beta-1a", "interferon-beta-1b"} <= set(result["ids"])
+@pytest.mark.parametrize(
+    "query",
+    ["diabetes", "metformin", "asdfghjkl", "ms paint", "microsoft teams", "nfl draft 2026", "heart attack symptoms",
+     "reflux", "banana bread recipe", "PLM", "EDS"],
+)
+def test_queries_outside_ms_get_no_answer(kb, query: str) -> None:  # noqa: ANN001
+    assert lookup.resolve_query(kb, query)["ids"] == [], query
 
 
-def test_cli_ambiguous_and_fuzzy_messages(run, real_data) -> None:
-    result = run("explain", "interferon")
+def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:  # noqa: ANN001
+    result = run("explain", "incontinence")
     assert result.code == 1 and result.out == ""
     assert "could mean several entries" in result.err
-    assert "msref explain interferon-beta-1a" in result.err
+    assert "msref explain urinary-incontinence" in result.err and "msref explain bowel-incontinence" in result.err
+    assert "Urinary incontinence (glossary term): " in result.err  # each candidate with its plain meaning
+
+
+def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:  # noqa: ANN001
     result = run("explain", "demylination")
-    assert result.code == 0
-    assert result.out.startswith("Demyelination\n")
+    assert result.code == 0 and result.out.startswith("Demyelination\n")
     assert "showing Demyelination for 'demylination'" in result.err
+    result = run("explain", "MS", "hug")  # words of an unquoted query are joined
+    assert result.code == 0 and result.out.startswith("MS hug\n")
+    result = run("explain", "zzqx", "blorp")
+    assert result.code == 1
+    assert "`msref search zzqx blorp`" in result.err
 
 
-def test_cli_non_ms_query_gets_no_answer(run, real_data) -> None:
-    for query in ("diabetes", "metformin", "asdfghjkl"):
-        result = run("explain", query)
-        assert result.code == 1 and result.out == "", query
+def test_suggestions_are_never_unrelated(kb) -> None:  # noqa: ANN001
+    assert lookup.suggest(kb, "ocrel")[:1] == ["Ocrelizumab"]
+    assert "Cannabis and cannabis-based products" not in lookup.suggest(kb, "ocrel")
+    assert lookup.suggest(kb, "qwertyuiop") == []
 
 
-def test_search_ranks_name_hits_first_and_filters(kb) -> None:
+def test_search_ranks_name_hits_first_filters_and_counts(kb, run, real_data) -> None:  # noqa: ANN001
     hits = fulltext.full_text_search(kb, "natalizumab")
     assert hits[0]["entry"]["id"] == "natalizumab"
     only_terms = fulltext.full_text_search(kb, "liver injury", kinds=("term",))
@@ -88,9 +144,24 @@ def test_search_ranks_name_hits_first_and_filters(kb) -> None:
     assert dmts and all(h["entry"]["family"] == "dmt" for h in dmts)
     for hit in hits:
         assert hit["matches"] and all(m["snippet"] for m in hit["matches"])
+    payload = json.loads(run("search", "liver", "injury", "--json").out)
+    assert payload["total"] > len(payload["results"]) == 10
+    text = run("search", "liver", "injury").out
+    assert f"10 of {payload['total']} entries" in text and f"-n {payload['total']}" in text
+    assert "status_note" not in text and "common_side_effects" not in text  # labels, not internal keys
 
 
-def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:
+def test_search_reads_a_word_start_and_cuts_snippets_between_words(kb) -> None:  # noqa: ANN001
+    hits = fulltext.full_text_search(kb, "vaccin")
+    assert hits and hits[0]["entry"]["id"] == "vaccination"
+    text = "alpha " * 40 + "the liver can be injured " + "omega " * 40
+    cut = fulltext.snippet(text, ["liver"])
+    assert cut.startswith("...") and cut.endswith("...")
+    inner = cut.strip(".")
+    assert inner.split()[0] in ("alpha", "the") and inner.split()[-1] in ("omega", "injured")
+
+
+def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:  # noqa: ANN001
     from ms_ref.completion import complete_entry
 
     assert dict(complete_entry("Tys")) == {"Tysabri": "= Natalizumab"}
@@ -108,7 +179,7 @@ def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:
         ("fish", {"_TYPER_COMPLETE_ARGS": "msref explain ocre", "_TYPER_COMPLETE_FISH_ACTION": "get-args"}),
     ],
 )
-def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_path) -> None:
+def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
     environment = {**os.environ, **env, "_MSREF_COMPLETE": f"complete_{shell}", "MSREF_DATA_DIR": str(REAL_DATA),
                    "XDG_CACHE_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "ms_ref"], env=environment, capture_output=True, text=True, check=False)
@@ -116,6 +187,6 @@ def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_pat
     assert "ocrelizumab" in done.stdout
 
 
-def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:
+def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:  # noqa: ANN001
     payload = json.loads(run("search", "anaphylaxis", "--json").out)
     assert payload["results"][0]["matches"][0]["field"]

@@ -322,7 +322,7 @@ def test_any_query_resolves_or_misses_cleanly(real_kb, query: str) -> None:
     from ms_ref.render import plain
 
     result = lookup.resolve_query(real_kb, query)
-    assert result["match"] in ("exact", "canonical", "prefix", "words", "fuzzy", "ambiguous", "none")
+    assert result["match"] in ("exact", "canonical", "prefix", "ranked", "fuzzy", "ambiguous", "none")
     try:
         view = views.explain(real_kb, query)
     except MsrefError:
@@ -384,7 +384,7 @@ def test_devices_pipes_and_folders_are_not_read(run, tmp_path: Path, monkeypatch
 
 
 def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Thousands of entries that all link to each other build completely (benchmarks/startup.py times the
+    """A thousand entries that all link to each other build completely (benchmarks/startup.py times the
     x10 knowledge base; a quadratic step would show there)."""
     import yaml
 
@@ -394,7 +394,7 @@ def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.
     template.update(sources=[{k: v for k, v in first["sources"][0].items() if k != "id"}],
                     related=first.get("related", [])[:3], acts_on=first.get("acts_on", []))
     many = []
-    for n in range(2000):
+    for n in range(1000):
         entry = dict(template, id=f"drug-{n}", name=f"Drug {n}", aliases=[f"brand{n}"])
         many.append(entry)
     treatments["treatments"] += many
@@ -409,7 +409,7 @@ def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.
     (folder / "glossary.yaml").write_text((FIXTURES / "glossary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     built = build([str(folder / "treatments.yaml"), str(folder / "glossary.yaml")], [])
     assert built.problems == []
-    assert len(built.kb.links(template["family"])["members"]) > 2000
+    assert len(built.kb.links(template["family"])["members"]) > 1000
 
 
 def test_ids_match_the_published_schema_pattern() -> None:

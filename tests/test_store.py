@@ -107,7 +107,7 @@ def test_the_prebuilt_store_is_read_in_place(kb_copy: Path, private_cache: Path)
     assert store.load_knowledge_base().entry("myelin")["name"] == "Myelin sheath"  # edited: no longer applies
 
 
-def _all_postings(kb) -> dict[str, list[list[object]]]:  # noqa: ANN001
+def _all_postings(kb) -> dict[str, list[list[object]]]:
     from ms_ref.kb import BUCKETS
 
     merged: dict[str, list[list[object]]] = {}

@@ -6,9 +6,7 @@ Runs only when the store is missing or stale (and for `msref validate`), so its 
 
 from __future__ import annotations
 
-import bisect
-
-from ms_ref import annotate, fulltext, lookup
+from ms_ref import annotate, fulltext, lookup, rank
 from ms_ref.kb import BUCKETS, KINDS, bucket
 
 TYPE_CHECKING = False
@@ -72,8 +70,7 @@ def compile_blobs(
 
     _bucketed(dict(names), "names", blobs)
     canon, unordered = _lookup_tables(entries)
-    classes = _classes(canon, entries)
-    _bucketed({key: [ids, classes.get(key, [])] for key, ids in canon.items()}, "canon", blobs)
+    _bucketed(dict(canon), "canon", blobs)
     _bucketed(dict(unordered), "unordered", blobs)
     blobs["lookup"] = canon
     if reuse is not None and fresh is not None:
@@ -82,12 +79,14 @@ def compile_blobs(
         postings, total, length_sum = _text_index(entries)
         _bucketed(dict(postings), "text", blobs)
         blobs["textmeta"] = {"total": total, "average": length_sum / total if total else 1.0, "sum": length_sum}
+        blobs["textwords"] = sorted(postings)
     completions: dict[str, list[list[str]]] = {}
     for item in _completion_candidates(entries):
         completions.setdefault(item[0][0].casefold(), []).append(item)
     for first, items in completions.items():
         blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
     blobs["phrases"] = annotate.phrase_table(entries)
+    blobs["rank"] = rank.build(entries)
     for family in order["family"]:
         blobs["rows/" + family] = [
             {key: t[key] for key in ("id", "name", "category", "status", "route", "approved_for") if key in t}
@@ -104,36 +103,15 @@ def _lookup_tables(entries: dict[str, Entry]) -> tuple[dict[str, list[str]], dic
     for entry_id, entry in entries.items():
         for key in lookup.entry_keys(entry):
             words = lookup.canonical_words(key)
-            for table, folded in ((canon, " ".join(words)), (unordered, " ".join(sorted(words)))):
+            joined = "".join(key.split())  # "Solu-Medrol", "Acthar Gel" are typed "solumedrol", "acthargel"
+            pairs = [(canon, " ".join(words)), (unordered, " ".join(sorted(words)))]
+            if 1 < len(words) <= 3 and len(joined) >= 6:
+                pairs.append((canon, lookup.fold(joined)))
+            for table, folded in pairs:
                 owners = table.setdefault(folded, [])
                 if entry_id not in owners:
                     owners.append(entry_id)
     return canon, unordered
-
-
-def _classes(canon: dict[str, list[str]], entries: dict[str, Entry]) -> dict[str, list[str]]:
-    """For a key naming one non-treatment entry ("interferon"), the treatments whose names it starts.
-
-    When there are two or more, the key names a class as much as a term, and lookup lists them all.
-    """
-    ordered = sorted(canon)
-    classes: dict[str, list[str]] = {}
-    for key, ids in canon.items():
-        if len(ids) != 1 or entries[ids[0]]["kind"] == "treatment":
-            continue
-        start = bisect.bisect_left(ordered, key + " ")
-        end = bisect.bisect_left(ordered, key + "!")  # "!" sorts right after " "
-        members = list(
-            dict.fromkeys(
-                i
-                for other in ordered[start:end]
-                for i in canon[other]
-                if i != ids[0] and entries[i]["kind"] == "treatment"
-            )
-        )
-        if len(members) >= 2:
-            classes[key] = members
-    return classes
 
 
 Posting = list[object]  # [id, weighted tf, doc length, kind, family]
@@ -166,6 +144,7 @@ def _merge_text_index(
     for number, kept in tables.items():
         if kept:
             blobs[f"text/{number}"] = kept
+    blobs["textwords"] = sorted(token for kept in tables.values() for token in kept)
     total = total - len(dropped) + count
     length_sum = length_sum - sum(dropped.values()) + added_sum
     blobs["textmeta"] = {"total": total, "average": length_sum / total if total else 1.0, "sum": length_sum}

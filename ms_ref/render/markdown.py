@@ -108,8 +108,19 @@ def _note(doc: _Doc, block: Note) -> None:
 def _fields(doc: _Doc, block: Fields) -> None:
     for item in block["items"]:
         marks = doc.mark(item.get("marks", []))
-        doc.lines.append(f"- **{text(item['label'])}:**{marks} {_value(item['value'], wiki=doc.wiki)}")
+        value = _value(item["value"], wiki=doc.wiki)
+        if item.get("highlight"):
+            value = _emphasise(value, item["highlight"])
+        doc.lines.append(f"- **{text(item['label'])}:**{marks} {value}")
     doc.lines.append("")
+
+
+def _emphasise(value: str, words: list[str]) -> str:
+    """The words a search matched in bold (already-escaped Markdown text: only whole words are wrapped)."""
+    import re
+
+    pattern = re.compile(r"(?<![\w*\\])(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    return pattern.sub(lambda m: f"**{m.group(0)}**", value)
 
 
 def _bullets(doc: _Doc, block: Bullets) -> None:

@@ -166,6 +166,15 @@ class _Writer:
             return text
         return "".join(self.style(part, "code") if index % 2 else part for index, part in enumerate(parts))
 
+    def marked(self, text: str, words: list[str]) -> str:
+        """`text` with the words a search matched (and longer words they start) drawn as matches."""
+        if not self.colour or not words:
+            return self.rich(text)
+        import re
+
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+        return pattern.sub(lambda m: self.style(m.group(0), "match"), text)
+
     def block(self, text: str, name: str = "", indent: int = 0) -> None:
         for line in wrap(text, self.width - indent):
             self.lines.append(" " * indent + (self.style(line, name) if name else self.rich(line)))
@@ -246,7 +255,7 @@ def _fields(w: _Writer, block: Fields) -> None:
             pad = " " * (label_width - cell_width(left) + 2)
             name, _space, marks = left.partition(" [")
             shown = w.style(name, "label") + (w.style(" [" + marks, "mark") if _space else "")
-            right = w.style(right, style) if style else w.rich(right)
+            right = w.style(right, style) if style else w.marked(right, item.get("highlight", []))
             w.lines.append((shown + pad + right).rstrip())
     w.lines.append("")
 

@@ -1,0 +1,139 @@
+"""How the ranker's weights and the lookup's thresholds were chosen: a grid search on the dev queries and
+the vocabulary list only (tests/eval/queries_dev.tsv, tests/eval/vocabulary.tsv). The held-out test part is
+never read here.
+
+    python -m benchmarks.tune_lookup            # best settings found, with their dev and vocabulary figures
+
+A setting scores its right answers less FALSE_COST for each answer to an out-of-scope dev query; the best
+score wins. Print only: copy the winners into ms_ref/rank.py
+and ms_ref/lookup.py by hand, then check benchmarks/lookup_eval.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RANK_GRID = {
+    "COVER_POWER": [2.0],
+    "PHRASE_FLOOR": [0.4],
+    "FILLER_WEIGHT": [0.5],
+    "EVERYDAY_MATCHED": [0.5],
+    "SUMMARY": [0.6],
+    "WEAK_FACTOR": [0.6],
+    "SYNONYM_DISCOUNT": [0.5],
+    "CONCEPT_DISCOUNT": [0.5],
+    "GROUP_UNMATCHED": [0.2, 0.5, 1.0],
+    "LONE_FACTOR": [0.4, 0.6, 0.8, 1.0],
+}
+# An answer to a query outside MS costs as much as this many right answers.
+FALSE_COST = 4
+THRESHOLD_GRID = {
+    "ANSWER": [0.45, 0.5, 0.6],
+    "MARGIN": [0.8, 0.9],
+    "ANSWER_LOW": [0.25, 0.3, 0.35],
+    "RATIO_LOW": [0.4, 0.5],
+    "LIST": [0.35, 0.45],
+    "NEAR": [0.75, 0.85],
+    "ANSWER_MULTI": [0.05, 0.1, 0.15, 0.25],
+    "RATIO_MULTI": [0.4, 0.6],
+}
+
+
+def queries() -> list[tuple[str, str]]:
+    from benchmarks.lookup_eval import DEV, load_queries
+
+    rows = [(query, expected) for query, expected, _kind in load_queries(DEV)]
+    vocabulary = ROOT / "tests" / "eval" / "vocabulary.tsv"
+    for line in vocabulary.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("#", "term\t")) or not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) >= 6 and cells[3] == "in" and cells[5].strip():
+            rows.append((cells[0], cells[5].strip()))
+    return list(dict.fromkeys(rows))
+
+
+def right(ids: list[str], ambiguous: bool, expected: str) -> bool:
+    if expected == "-":
+        return not ids
+    if expected.startswith("?"):
+        return ambiguous and set(expected[1:].split(",")) <= set(ids)
+    return ids == [expected]
+
+
+def main() -> int:
+    os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
+    from ms_ref import lookup, rank
+    from ms_ref.store import load_knowledge_base
+
+    kb = load_knowledge_base()
+    rows = queries()
+    # Which queries reach the ranker, and what the later tiers answer when it declines.
+    reaching: list[tuple[str, str, list[str]]] = []
+    settled = 0
+    original = lookup._ranked
+    for query, expected in rows:
+        reached: list[bool] = []
+
+        def spy(_kb: object, _words: list[str], reached: list[bool] = reached) -> None:
+            reached.append(True)
+
+        lookup._ranked = spy  # type: ignore[assignment]
+        result = lookup.resolve_query(kb, query)
+        lookup._ranked = original
+        if reached:
+            reaching.append((query, expected, list(result["ids"])))
+        else:
+            settled += right(list(result["ids"]), result["match"] == "ambiguous", expected)
+    print(f"{len(rows)} queries; {len(rows) - len(reaching)} settled before the ranker ({settled} right)")
+    # Out-of-scope queries the later tiers answer whatever the ranker does (a fuzzy near-name) are not the
+    # ranker's doing; a setting may add no others.
+    floor = sum(1 for _query, expected, fallback in reaching if expected == "-" and fallback)
+    print(f"{floor} out-of-scope queries answered by the tiers after the ranker")
+    best: tuple[int, dict[str, float]] | None = None
+    for values in itertools.product(*RANK_GRID.values()):
+        setting = dict(zip(RANK_GRID, values))
+        for name in ("COVER_POWER", "PHRASE_FLOOR", "FILLER_WEIGHT", "EVERYDAY_MATCHED", "WEAK_FACTOR", "SYNONYM_DISCOUNT",
+                     "CONCEPT_DISCOUNT", "GROUP_UNMATCHED", "LONE_FACTOR"):
+            setattr(rank, name, setting[name])
+        rank.FIELD_WEIGHT[rank.SUMMARY] = setting["SUMMARY"]
+        ranker = rank.Ranker(kb)
+        scored = []
+        for query, expected, fallback in reaching:
+            ranked = ranker.score(lookup.canonical_words(query[:500]))
+            evidence = ranker.evidence.get(ranked[0][0], 0) if ranked else 0
+            scored.append((expected, fallback, ranked, evidence))
+        for thresholds in itertools.product(*THRESHOLD_GRID.values()):
+            answer, margin, answer_low, ratio_low, listed, near, answer_multi, ratio_multi = thresholds
+            if listed > answer or answer_low > answer:
+                continue
+            good, false = 0, 0
+            for expected, fallback, ranked, evidence in scored:
+                ids, ambiguous = fallback, len(fallback) > 1
+                if ranked:
+                    top = ranked[0][1]
+                    second = ranked[1][1] if len(ranked) > 1 else 0.0
+                    close = [i for i, v in ranked if v >= top * near][: lookup.MAX_LISTED]
+                    if (
+                        (top >= answer and second < top * margin)
+                        or (top >= answer_low and second < top * ratio_low)
+                        or (evidence >= 2 and top >= answer_multi and second < top * ratio_multi)
+                    ):
+                        ids, ambiguous = [ranked[0][0]], False
+                    elif top >= listed and len(close) > 1:
+                        ids, ambiguous = close, True
+                good += right(ids, ambiguous, expected)
+                false += expected == "-" and bool(ids)
+            key = good - FALSE_COST * max(false - floor, 0)
+            if best is None or key > best[0]:
+                best = (key, {**setting, **dict(zip(THRESHOLD_GRID, thresholds))})
+                print(f"  {settled + good}/{len(rows)} right, {false - floor} false: {best[1]}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

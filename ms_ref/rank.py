@@ -1,0 +1,446 @@
+"""Scoring what people type against every entry's names, aliases, everyday phrases and summary.
+
+The tiers of ms_ref.lookup answer a name, an alias or an abbreviation exactly. What people type is often
+more: a sentence ("my legs feel like jelly"), a question ("how does ocrelizumab work"), a name with words
+around it ("Kesimpta pen 20 mg"). This ranker scores each entry by how well one of its keys (its name, an
+alias, an everyday phrase, or its summary) and the query cover each other:
+
+    key cover    the share of the key's words the query has    ("jelly legs" in "my legs feel like jelly": all)
+    query cover  the share of the query's words the key has    (a query about ibuprofen and headaches: half)
+
+Both are weighted by how rare a word is among the entries (inverse document frequency), so "ms", "pain" or
+"problem" count for less than "jelly" or "ocrelizumab"; words that carry no subject ("how", "does", "my",
+"feel") and words that qualify a name ("pen", "dose", "side effects") count for little. An entry's score is
+the product of the two covers for its best key, times the weight of the key's field. ms_ref.lookup turns the
+scores into an answer, a list of candidates or "not found" with thresholds set on the development queries
+(benchmarks/lookup_eval.py).
+
+The index is compiled once with the store; a query reads it only when the exact tiers found nothing.
+Builtin modules only at the top; rapidfuzz is imported only to correct a misspelt word.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ms_ref.words import STOPWORDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ms_ref.kb import KnowledgeBase
+    from ms_ref.types import Entry
+
+# Fields a key comes from, and how much a full match on each is worth.
+NAME, ALIAS, LAY, SUMMARY, USE = 0, 1, 2, 3, 4
+# USE is the summary of a treatment or a drug target: it names what the thing is for ("for sudden laughing
+# or crying"), so words found there point less surely at it than at the term that is that thing.
+FIELD_WEIGHT = {NAME: 1.0, ALIAS: 1.0, LAY: 0.92, SUMMARY: 0.6, USE: 0.5}
+USE_CATEGORIES = frozenset({"drug targets", "molecules", "drug classes"})
+
+# Words that carry no subject: question words, pronouns, auxiliaries, everyday verbs of a sentence.
+FILLERS = frozenset(
+    (
+        "what whats is are a an the my me i im ive id mine about define definition of meaning meant explain "
+        "does do did doing done mean means tell please info information on for in with how why when where who "
+        "which whom whose can could should would will shall might must may it its this that these those there "
+        "their they them to get gets getting got have has having had be being been am was were keep keeps "
+        "kept feel feels feeling felt like really very so some any all always sometimes often after before "
+        "from at by and or but if know need needs want wants help helps helping work works working worked "
+        "happen happens happening thing things stuff way ways lot lots bit little much many more most also "
+        "just still even only too again ever never not no yes out up down off over into onto than then "
+        "because since while during until around every each other another someone something anything "
+        "anyone we us our you your he she him her his hers go goes going went gone come comes coming came "
+        "make makes making made take takes taking took give gives giving gave say says said see sees seeing "
+        "seem seems look looks looking find finds found use uses using used try tries trying tried start "
+        "starts started starting stop stops stopped stopping actually exactly"
+    ).split()
+) | STOPWORDS
+# Words that qualify a name without changing what it names ("Kesimpta pen", "EDSS score", "MRI scan",
+# "ocrelizumab side effects"): a query with them still means the entry.
+QUALIFIERS = frozenset(
+    (
+        "score scale test testing tested result results blood level levels scan scans risk risks tablet "
+        "tablets pill pills capsule capsules pen pens autoinjector injector injection injections infusion "
+        "infusions pump spray drug drugs medication medications medicine medicines treatment treatments "
+        "therapy therapies biosimilar generic side effect effects dose doses dosage dosing mg mcg microgram "
+        "ml unit iu daily weekly monthly yearly year years month months week weeks day days once twice "
+        "safe safety pregnant pregnancy breastfeeding symptom symptoms sign signs condition "
+        "problem active analysis check checking checked diagnose diagnosed diagnosis "
+        "doctor doctors nurse type kind form version brand name cost price medical medicinal acute chronic mild "
+        "severe breastfeed nursing alcohol vaccine vaccines vaccination interaction interactions hair weight "
+        "available availability approved approval licence license nhs fda uk us usa eu long term often"
+    ).split()
+)
+# Words that make a query the name of a condition ("motor neurone disease", "Guillain-Barre syndrome"):
+# an entry that lacks them does not answer it.
+CONDITION_WORDS = frozenset({"disease", "syndrome", "disorder", "cancer", "palsy"})
+# Everyday words that name what a query is about (organs, other illnesses, everyday things): unmatched, they
+# count in full, so "heart attack" does not reach the entry that has "attack" among its names.
+TOPIC_WORDS = frozenset(
+    (
+        "heart lung kidney liver stomach tooth teeth gum ear nose throat sinus bone joint hip shoulder prostate "
+        "breast womb uterus period baby toddler child kid dog cat car phone computer food recipe cooking money "
+        "tax insurance flu covid cough fever cancer diabetes asthma arthritis dementia allergy tyre football "
+        "game movie music song weather"
+    ).split()
+)
+# How sharply a partial cover is discounted: a key with words the query lacks, and a query with words the
+# key lacks (a query's unexplained words are the stronger sign that it means something else).
+COVER_POWER = 2.0
+PHRASE_POWER = 2.0
+PHRASE_FLOOR = 0.4
+EVERYDAY_MATCHED = 0.5  # an everyday word ("three", "time", "leg") is weaker evidence than "stiff" or "jelly"
+FILLER_WEIGHT = 0.5  # a fixed weight: a word that means nothing here is not made weighty by being rare here
+QUALIFIER_WEIGHT = 0.3
+CONDITION_WEIGHT = 8.0
+GROUP_UNMATCHED = 0.2
+LONE_FACTOR = 0.6
+WEAK_FACTOR = 0.6
+SYNONYM_DISCOUNT = 0.5
+CONCEPT_DISCOUNT = 0.5
+MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
+MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
+
+
+def key_words(text: str) -> list[str]:
+    from ms_ref.lookup import canonical_words
+
+    return list(dict.fromkeys(canonical_words(text)))
+
+
+def build(entries: dict[str, Entry]) -> dict[str, object]:
+    """The ranker's index: keys [entry id, field, words], token -> key numbers, token -> entry count."""
+    keys: list[tuple[str, int, list[str]]] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    fillers = _folded(FILLERS)
+
+    concepts = concept_map()
+
+    def add(entry_id: str, field: int, text: str) -> None:
+        words = key_words(text)
+        # The group of each everyday word ("wee" -> @urine), so another word of the group can meet it.
+        words += list(dict.fromkeys(concepts[w] for w in words if w in concepts))
+        if field in (SUMMARY, USE):
+            words = [w for w in words if w not in fillers]
+        marker = (entry_id, tuple(words))
+        if not words or (field < SUMMARY and marker in seen):
+            return
+        seen.add(marker)
+        keys.append((entry_id, field, words))
+
+    for entry_id, entry in entries.items():
+        name = str(entry.get("name", entry_id))
+        add(entry_id, NAME, name)
+        add(entry_id, NAME, entry_id)
+        if " (" in name:  # "Baclofen (oral)", "Selective serotonin reuptake inhibitors (SSRIs)"
+            head, _sep, inner = name.partition(" (")
+            add(entry_id, NAME, head)
+            inner = inner.rstrip(")")
+            if any(c.isupper() or c.isdigit() for c in inner):  # "(SSRIs)", "(MD1003)", not "(oral)"
+                add(entry_id, ALIAS, inner)
+        for alias in entry.get("aliases") or []:
+            add(entry_id, ALIAS, str(alias))
+            joined = "".join(str(alias).split())
+            if joined != alias and "-" in alias and len(alias.split()) == 1:  # "Solu-Medrol" typed "solumedrol"
+                add(entry_id, ALIAS, joined.replace("-", ""))
+        for lay in entry.get("lay_terms") or []:
+            add(entry_id, LAY, str(lay))
+        if entry.get("summary"):
+            use = entry.get("kind") == "treatment" or entry.get("category") in USE_CATEGORIES
+            add(entry_id, USE if use else SUMMARY, str(entry["summary"]))
+    index: dict[str, list[int]] = {}
+    holders: dict[str, set[str]] = {}
+    for number, (entry_id, _field, words) in enumerate(keys):
+        for word in words:
+            index.setdefault(word, []).append(number)
+            holders.setdefault(word, set()).add(str(entry_id))
+    return {
+        "keys": keys,
+        "index": index,
+        "df": {word: len(ids) for word, ids in holders.items()},
+        "entries": len(entries),
+        # The most frequent English words: in a query, where they match nothing, the sentence around the subject.
+        "everyday": sorted(everyday_words()),
+        "treatments": sorted(i for i, e in entries.items() if e.get("kind") == "treatment"),
+        "concepts": concept_map(),
+        # Everyday words and the words of the entries WordNet gives as their synonyms ("whirl" -> spin).
+        "synonyms": {
+            word: kept
+            for word, others in _resource_lines("synonyms.txt")
+            if (kept := [other for other in others if other in holders and other != word])
+        },
+        # English words that look like words of the entries ("reflux", "reflex"): never read as misspellings.
+        "lookalikes": sorted({word for word, _rest in _resource_lines("lookalikes.txt")} - set(holders)),
+        "fillers": sorted(_folded(FILLERS)),
+        "qualifiers": sorted(_folded(QUALIFIERS)),
+    }
+
+
+def _folded(words: frozenset[str]) -> set[str]:
+    from ms_ref.lookup import fold
+
+    return {fold(word) for word in words} | set(words)
+
+
+_EVERYDAY: list[set[str]] = []
+
+
+def everyday_words() -> set[str]:
+    """The most frequent English words (ms_ref/everyday.txt, from wordfreq), folded as queries are."""
+    if not _EVERYDAY:
+        from ms_ref.lookup import fold
+
+        _EVERYDAY.append({fold(word) for word, _rest in _resource_lines("everyday.txt")})
+    return _EVERYDAY[0]
+
+
+def concept_map() -> dict[str, str]:
+    """Folded everyday word -> "@group", from ms_ref/concepts.txt."""
+    from ms_ref.lookup import fold
+
+    found: dict[str, str] = {}
+    for name, words in _resource_lines("concepts.txt"):
+        for word in words:
+            found.setdefault(fold(word), "@" + name.rstrip(":"))
+    return found
+
+
+_RESOURCES: dict[str, list[tuple[str, list[str]]]] = {}
+
+
+def _resource_lines(name: str) -> list[tuple[str, list[str]]]:
+    """(first word, the other words) of each line of a word list shipped beside this module (read once)."""
+    if name not in _RESOURCES:
+        import os
+
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+        with open(path, encoding="utf-8") as handle:
+            rows = [line.split() for line in handle if line.strip() and not line.startswith("#")]
+        _RESOURCES[name] = [(row[0], row[1:]) for row in rows]
+    return _RESOURCES[name]
+
+
+def ranker(kb: KnowledgeBase) -> Ranker:
+    """The ranker of `kb`, built on first use and kept with it."""
+    return kb.derived("ranker", Ranker)
+
+
+class Ranker:
+    """The compiled index of one knowledge base, read once per process."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        blob: dict[str, object] = kb.blob("rank") or {}  # type: ignore[assignment]
+        self.keys: list[tuple[str, int, list[str]]] = blob.get("keys") or []  # type: ignore[assignment]
+        self.index: dict[str, list[int]] = blob.get("index") or {}  # type: ignore[assignment]
+        self.df: dict[str, int] = blob.get("df") or {}  # type: ignore[assignment]
+        self.total = max(int(blob.get("entries") or 0), 1)  # type: ignore[call-overload]
+        self.everyday: frozenset[str] = frozenset(blob.get("everyday") or ())  # type: ignore[call-overload]
+        self.fillers = frozenset(blob.get("fillers") or ())  # type: ignore[call-overload]
+        self.qualifiers = frozenset(blob.get("qualifiers") or ())  # type: ignore[call-overload]
+        self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
+        self.synonyms: dict[str, list[str]] = blob.get("synonyms") or {}  # type: ignore[assignment]
+        self.lookalikes: frozenset[str] = frozenset(blob.get("lookalikes") or ())  # type: ignore[call-overload]
+        self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
+        self.evidence: dict[str, int] = {}  # per query: how many of its meaningful words each entry has
+        self.ms_main = False  # set per query: "MS" is the subject when nothing else in the query is
+
+    def idf(self, word: str) -> float:
+        return math.log(1.0 + self.total / (self.df.get(word, 0) + 0.5))
+
+    def weight(self, word: str, matched: bool = True, alone: bool = False) -> float:
+        """How much a word of a query counts: its rarity, less for words that carry no subject or only
+        qualify. Everyday English counts fully where it matches and little where it does not: in "my legs go
+        stiff first thing in the morning" the morning is the sentence around the subject."""
+        base = self.idf(word)
+        if alone:
+            return base
+        if word in self.fillers:
+            return FILLER_WEIGHT
+        if word == "ms":
+            return max(base, MS_MAIN_WEIGHT) if self.ms_main else MS_WEIGHT * base
+        if word in self.qualifiers:
+            return QUALIFIER_WEIGHT * base
+        if not matched and word in CONDITION_WORDS:
+            return max(base, CONDITION_WEIGHT)  # "motor neurone disease" names a disease: the neurone is not it
+        if not matched and word in TOPIC_WORDS:
+            return base  # "heart attack", "sore throat": the organ says what the query is about
+        if not matched and word in self.concepts:
+            return GROUP_UNMATCHED * base  # a body part or a feeling the entry does not have ("chest infection")
+        if not matched and (word in self.everyday or not word.isalpha()):
+            return FILLER_WEIGHT  # the sentence around the subject, a dose, a number
+        if word in self.everyday:
+            return EVERYDAY_MATCHED * base
+        return base
+
+    def meaningful(self, word: str) -> bool:
+        return word not in self.fillers and word not in self.qualifiers and word != "ms"
+
+    def reading(self, word: str) -> tuple[str, float]:
+        """The known word a query word stands for, with a discount when it is a guess: the word itself; a
+        form of it ("fallen", "shaking", "worried"); a known word one or two slips away ("spastisity")."""
+        if word in self.df or word in self.fillers or not word.isalpha():
+            return word, 1.0
+        for base in (word, word[2:]) if word.startswith("un") else (word,):  # "uncontrollable": control
+            for ending, replacement in _ENDINGS:
+                if base.endswith(ending) and len(base) - len(ending) >= (3 if ending else 5):
+                    stem = base[: len(base) - len(ending)] + replacement
+                    if stem in self.df:
+                        return stem, 0.95
+        fixed = self.correct(word)
+        return (fixed, 0.85) if fixed else (word, 1.0)
+
+    def correct(self, word: str) -> str | None:
+        """A known word one or two slips from an unknown one ("spastisity"), or None."""
+        if len(word) < 5 or not word.isalpha() or word in self.everyday or word in self.lookalikes:
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        allowed = 1 if len(word) < 9 else 2
+        # Only words with the same first letter: "remyelinating" is a slip for remyelination, never for
+        # demyelinating, though that is one letter nearer.
+        found = process.extract(word, list(self.df), scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        same = sorted((distance, known) for known, distance, _index in found if known[:1] == word[:1])
+        return str(same[0][1]) if same else None
+
+    def score(self, words: list[str]) -> list[tuple[str, float]]:
+        """(entry id, score in 0..1), best first, for the canonical words of a query.
+
+        cover    the weighted share of the query's words found in any of an entry's names, aliases,
+                 everyday phrases or summary, each find counted at its field's weight;
+        phrase   how completely the entry's best name, alias or everyday phrase appears in the query;
+        score    cover ** COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase ** PHRASE_POWER).
+        """
+        query = list(dict.fromkeys(words))
+        self.evidence = {}
+        if not query:
+            return []
+        alone = len(query) == 1
+        readings = {word: self.reading(word) for word in query}
+        meaningful = {w for w in query if self.meaningful(readings[w][0])}
+        # "MS" is the subject of the query when nothing else is ("MS disease", "I've just been diagnosed with
+        # MS"); in a longer query ("MS and vitamin D", "MS paint") it adds little.
+        self.ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
+        # Other words a query word may stand for (WordNet synonyms among the entries' words), at a discount.
+        alternates = {
+            w: self.synonyms.get(readings[w][0], []) or self.synonyms.get(w, [])
+            for w in query
+            if w in meaningful or w not in self.fillers
+        }
+        groups = {w: self.concepts.get(readings[w][0]) or self.concepts.get(w) for w in query}
+        candidates: set[int] = set()
+        for word in query:
+            known = readings[word][0]
+            if known in self.df and (alone or known not in self.fillers):
+                candidates.update(self.index.get(known, ()))
+            for other in alternates.get(word, ()):
+                candidates.update(self.index.get(other, ()))
+            if groups[word]:
+                candidates.update(self.index.get(groups[word], ()))  # type: ignore[arg-type]
+        found: dict[str, dict[str, float]] = {}  # entry -> query word -> best field weight
+        phrase: dict[str, float] = {}
+        named: dict[str, set[str]] = {}  # entry -> the query words of a name or alias it has in full
+        strong: set[str] = set()  # entries found through more than everyday words
+        for number in candidates:
+            entry_id, field, key = self.keys[number]
+            entry_key = str(entry_id)
+            key_set = set(key)
+            hits: dict[str, tuple[str, float]] = {}  # query word -> (the key's word it matched, discount)
+            for w in query:
+                if readings[w][0] in key_set:
+                    hits[w] = (readings[w][0], readings[w][1])
+                    continue
+                for other in alternates.get(w, ()):
+                    if other in key_set:
+                        hits[w] = (other, SYNONYM_DISCOUNT)
+                        break
+                else:
+                    if groups[w] in key_set:
+                        hits[w] = (readings[w][0], CONCEPT_DISCOUNT)
+            matched = list(hits)
+            if not matched:
+                continue
+            weight = FIELD_WEIGHT[field]
+            if field < SUMMARY:
+                plain_words = {w for w in key_set if not w.startswith("@")}
+                single = len(plain_words) == 1
+                key_total = sum(self.weight(w, True, single) for w in plain_words)
+                key_got = sum(self.weight(hit, True, single) * discount for hit, discount in hits.values())
+                complete = min(key_got / key_total, 1.0) if key_total else 0.0
+                phrase[entry_key] = max(phrase.get(entry_key, 0.0), weight * complete)
+                if field <= ALIAS and complete >= 0.999 and any(w in meaningful for w in matched):
+                    named.setdefault(entry_key, set()).update(matched)
+                if complete >= 0.999 and sum(1 for w in matched if w in meaningful) >= 2:
+                    strong.add(entry_key)  # a whole phrase of two or more words: "pins and needles"
+            finds = found.setdefault(entry_key, {})
+            for word, (_hit, discount) in hits.items():
+                finds[word] = max(finds.get(word, 0.0), weight * discount)
+        # Words that name an entry in full ("PML" in "Tysabri PML risk") keep their weight everywhere; the
+        # other words of a query that names a treatment ("Kesimpta Sensoready pen", "baclofen pump refill",
+        # "can I breastfeed on Copaxone") are about that treatment.
+        naming = set().union(*named.values()) if named else set()
+        scored: list[tuple[str, float]] = []
+        for entry_key, finds in found.items():
+            # An entry found only through "MS", a filler or a qualifier, or only through one word of its
+            # summary ("cancer" in a drug's warnings), is no answer.
+            useful = sum(1 for w in finds if w in meaningful) + (1 if self.ms_main and "ms" in finds else 0)
+            if not useful or (entry_key not in phrase and useful < 2):
+                continue
+            treatment = entry_key in named and entry_key in self.treatments
+            got = sum(self.weight(readings[w][0], True, alone) * f for w, f in finds.items())
+            missing = 0.0
+            for w in query:
+                if w in finds:
+                    continue
+                if (treatment and w not in naming) or (w in CONDITION_WORDS and "ms" in query):
+                    missing += min(FILLER_WEIGHT, self.weight(readings[w][0], False, alone))
+                else:
+                    missing += self.weight(readings[w][0], False, alone)
+            cover = got / (got + missing) if got else 0.0
+            complete = phrase.get(entry_key, 0.0)
+            value = cover**COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * complete**PHRASE_POWER)
+            # An abbreviation found among other words that mean nothing to the entry ("NfL draft", "CVS
+            # pharmacy", "DBS check") is another thing with the same letters.
+            if all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful) and any(
+                w in meaningful and w not in finds and w not in CONDITION_WORDS for w in query
+            ):
+                continue
+            # One word of the query found, among two or more others that mean something and are not found
+            # ("solar flare today"): more likely another thing that shares the word.
+            if sum(1 for w in finds if w in meaningful) == 1 and (
+                sum(1 for w in meaningful if w not in finds) >= 2
+            ):
+                value *= LONE_FACTOR
+            # Found only through everyday English ("heart attack": attack; "high blood pressure": pressure),
+            # an entry is weaker evidence than one found through a word of the disease ("spasm", "bladder").
+            if entry_key not in strong and not any(
+                w in meaningful and readings[w][0] not in self.everyday for w in finds
+            ) and not (self.ms_main and "ms" in finds):
+                value *= WEAK_FACTOR
+            scored.append((entry_key, min(value, 1.0)))
+            self.evidence[entry_key] = sum(1 for w in finds if w in meaningful)
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
+# Word endings tried on a word no entry uses, to find the word it is a form of.
+_ENDINGS = (
+    ("ologist", "ology"),  # reflexologist
+    ("ist", "e"),  # acupuncturist
+    ("ist", "y"),
+    ("ist", ""),
+    ("", "ing"),  # breastfeed -> breastfeeding
+    ("", "s"),
+    ("lable", "l"),
+    ("able", ""),
+    ("ably", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ied", "y"),
+    ("en", ""),
+    ("es", ""),
+    ("ly", ""),
+    ("er", ""),
+    ("ness", ""),
+)
