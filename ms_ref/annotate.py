@@ -41,7 +41,11 @@ CAPITALS_UP_TO = 5
 MAX_WORDS = 8
 
 
-def phrase_table(entries: dict[str, Entry]) -> dict[str, list[list[object]]]:
+def phrase_table(
+    entries: dict[str, Entry],
+    reuse: dict[str, str] | None = None,
+    fresh: set[str] | None = None,
+) -> dict[str, str]:
     """first folded word -> [[folded words...], entry id, the form it must have when written in capitals, rank]
 
     Built when the store is compiled. Rank 0 for names and aliases, 1 for everyday phrases (lay terms), which
@@ -49,7 +53,26 @@ def phrase_table(entries: dict[str, Entry]) -> dict[str, list[list[object]]]:
     """
     from ms_ref.lookup import canonical_words
 
+    if reuse is not None and fresh is not None and not any(
+        entry_id in fresh for packed in reuse.values() for entry_id in _ids(packed)
+    ):
+        # Only new entries: the shipped phrases stay as they are; each new phrase joins its first word's row.
+        table = dict(reuse)
+        added = phrase_table({i: entries[i] for i in fresh if i in entries})
+        for first, packed in added.items():
+            joined = _unpack(table[first]) + _unpack(packed) if first in table else _unpack(packed)
+            joined.sort(key=lambda row: (-len(row[0]), row[3]))
+            table[first] = _ROW.join(f"{' '.join(w)}{_FIELD}{i}{_FIELD}{c}{_FIELD}{r}" for w, i, c, r in joined)
+        return table
     rows: list[tuple[tuple[str, ...], str, str, int]] = []
+    if reuse is not None and fresh is not None:  # the phrases of the shipped data, less those of entries redone
+        rows = [
+            row
+            for packed in reuse.values()
+            for row in _unpack(str(packed))
+            if row[1] in entries and row[1] not in fresh
+        ]
+        entries = {i: entries[i] for i in fresh if i in entries}
     for entry_id, entry in entries.items():
         name = entry.get("name", entry_id)
         keys: list[tuple[str, int]] = [
@@ -71,10 +94,34 @@ def phrase_table(entries: dict[str, Entry]) -> dict[str, list[list[object]]]:
     # A phrase that is an abbreviation under any of its names (MS, ON) must be in capitals under all of them,
     # or "Ms Smith" would be taken for multiple sclerosis through the name that folds to "ms".
     capitals_of = {words: capitals for words, _id, capitals, _rank in rows if capitals}
-    table: dict[str, list[list[object]]] = {}
+    grouped: dict[str, list[str]] = {}
     for words, entry_id, capitals, rank in sorted(rows, key=lambda row: (-len(row[0]), row[3])):
-        table.setdefault(words[0], []).append([list(words), entry_id, capitals or capitals_of.get(words, ""), rank])
-    return table
+        shown = capitals or capitals_of.get(words, "")
+        grouped.setdefault(words[0], []).append(f"{' '.join(words)}{_FIELD}{entry_id}{_FIELD}{shown}{_FIELD}{rank}")
+    # One string per first word: the store reads it in one piece, and a letter unpacks only the words it has.
+    return {first: _ROW.join(items) for first, items in grouped.items()}
+
+
+_FIELD, _ROW = "\x1f", "\x1e"
+
+
+def _unpack(packed: str) -> list[tuple[tuple[str, ...], str, str, int]]:
+    """The rows of one first word: (folded words, entry id, capitals form, rank)."""
+    rows = []
+    for row in packed.split(_ROW):
+        words, entry_id, capitals, rank = row.split(_FIELD)
+        rows.append((tuple(words.split(" ")), entry_id, capitals, int(rank)))
+    return rows
+
+
+def _ids(packed: str) -> list[str]:
+    """The entry ids in one first word's packed rows, without unpacking the rest."""
+    return [row.split(_FIELD, 2)[1] for row in packed.split(_ROW)]
+
+
+def glosses(entries: dict[str, Entry]) -> dict[str, str]:
+    """Entry id -> "name<US>summary": what annotate shows for each term, in one small blob."""
+    return {i: f"{e.get('name', i)}{_FIELD}{e.get('summary', '')}" for i, e in entries.items()}
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -102,20 +149,26 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
     """The entries named in `text`, each once, in order of first appearance, longest matches first."""
-    table: dict[str, list[list[object]]] = kb.blob("phrases") or {}  # type: ignore[assignment]
+    table: dict[str, str] = kb.blob("phrases") or {}  # type: ignore[assignment]
+    gloss: dict[str, str] = kb.blob("gloss") or {}  # type: ignore[assignment]
+    unpacked: dict[str, list[tuple[tuple[str, ...], str, str, int]]] = {}
     tokens = words(text)
+    folded = tuple(word for _start, _end, word in tokens)
     seen: set[str] = set()
     terms: list[Term] = []
     index = 0
     while index < len(tokens):
         matched = 0
-        for phrase, entry_id, capitals, _rank in table.get(tokens[index][2], ()):
-            size = len(phrase)  # type: ignore[arg-type]
+        first = tokens[index][2]
+        if first not in unpacked:
+            unpacked[first] = _unpack(table[first]) if first in table else []
+        for phrase, entry_id, capitals, _rank in unpacked[first]:
+            size = len(phrase)
             if index + size > len(tokens):
                 continue
-            window = tokens[index : index + size]
-            if [word for _s, _e, word in window] != phrase:
+            if folded[index : index + size] != phrase:
                 continue
+            window = tokens[index : index + size]
             start, end = window[0][0], window[-1][1]
             if any(set(text[a[1] : b[0]]) - JOINERS for a, b in zip(window, window[1:])):
                 continue  # "enhancing) lesions" is not one term
@@ -126,17 +179,11 @@ def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
                 continue
             matched = size
             if entry_id not in seen:
-                seen.add(str(entry_id))
-                entry = kb.entry(str(entry_id))
+                seen.add(entry_id)
+                name, _sep, summary = gloss.get(entry_id, entry_id + _FIELD).partition(_FIELD)
                 terms.append(
-                    {
-                        "text": text[start:end],
-                        "start": start,
-                        "end": end,
-                        "id": str(entry_id),
-                        "name": entry["name"],
-                        "summary": entry["summary"],
-                    }
+                    {"text": text[start:end], "start": start, "end": end, "id": entry_id, "name": name,
+                     "summary": summary}
                 )
             break
         index += matched or 1

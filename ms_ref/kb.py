@@ -12,8 +12,12 @@ A validated knowledge base is compiled once (ms_ref.ingest.compile) into named b
     textmeta             document count and average length, for BM25
     complete/<c>         shell completions starting with character c
     rows/<family>        the table rows of one treatment family
-    phrases              first word -> the phrases `msref annotate` looks for
-    rank                 the ranker's keys and word index (ms_ref.rank)
+    phrases              first word -> the phrases `msref annotate` looks for, packed in one string
+    gloss                entry id -> its name and summary, packed (what annotate shows)
+    rank                 the ranker's keys, word counts and small word lists (ms_ref.rank)
+    rankindex/<n>        word -> the ranker's keys holding it, bucket n
+    ranksyn/<n>          word -> its synonyms among the entries' words, bucket n
+    rankwords            everyday English and its look-alikes of the entries' words
 
 ms_ref.store keeps them in a file with an offset table, so `msref explain demyelination` reads one name
 bucket and one entry: its cost does not grow with the knowledge base. Builtin modules only.
@@ -67,6 +71,14 @@ class KnowledgeBase:
         if key not in self._memo:
             self._memo[key] = build(self)
         return self._memo[key]  # type: ignore[return-value]
+
+    def raw(self, name: str) -> bytes | None:
+        """A blob's stored bytes, unread (None for a knowledge base built in memory)."""
+        try:
+            found = self._read("raw:" + name)
+        except KeyError:
+            return None
+        return found if isinstance(found, bytes) else None
 
     def blob(self, name: str) -> object:
         if name not in self._memo:
@@ -148,6 +160,19 @@ class KnowledgeBase:
         return self.blob("complete/" + first) or []  # type: ignore[return-value]
 
 
+class Raw(bytes):
+    """A blob's stored bytes, copied as they are into a new store (no unpacking, no packing)."""
+
+
 def memory_store(blobs: dict[str, object], warnings: list[str] | None = None) -> KnowledgeBase:
     """A knowledge base over blobs held in memory (a fresh build, before or instead of caching it)."""
-    return KnowledgeBase(blobs.get, warnings)
+
+    def read(name: str) -> object:
+        found = blobs.get(name[4:] if name.startswith("raw:") else name)
+        if isinstance(found, Raw) and not name.startswith("raw:"):
+            import marshal
+
+            return marshal.loads(found)
+        return found if not name.startswith("raw:") or isinstance(found, Raw) else None
+
+    return KnowledgeBase(read, warnings)

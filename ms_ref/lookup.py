@@ -73,10 +73,17 @@ _QUALIFIERS = frozenset(
 _CONNECTORS = frozenset("and or vs versus compared compare to against".split())
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def fold(word: str) -> str:
-    """One normalised word with spelling, plural and synonym differences folded away."""
-    word = spelling(stem(word))
-    return _SYNONYMS.get(word, word)
+    """One normalised word with spelling, plural and synonym differences folded away (memoised: compiling
+    folds every word of every name and phrase)."""
+    found = _FOLDED.get(word)
+    if found is None:
+        folded = spelling(stem(word))
+        found = _FOLDED[word] = _SYNONYMS.get(folded, folded)
+    return found
 
 
 def canonical_words(text: str) -> list[str]:

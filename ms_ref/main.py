@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None, *, quick: bool = True) -> int:
         if code is None:
             from ms_ref.cli import run
 
+            _named_shell(args)
             code = run(args)
         sys.stdout.flush()
         return code
@@ -57,6 +58,21 @@ def main(argv: list[str] | None = None, *, quick: bool = True) -> int:
         if code is None:
             raise
         return code
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _named_shell(args: list[str]) -> None:
+    """`msref --install-completion zsh` installs zsh's completion whatever shell runs it. Typer takes a
+    shell name only when its shell detection is off, so it is turned off when a name is given."""
+    for index, arg in enumerate(args):
+        name, _equals, value = arg.partition("=")
+        if name in ("--install-completion", "--show-completion"):
+            value = value or (args[index + 1] if index + 1 < len(args) else "")
+            if value in SHELLS:
+                os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
+            return
 
 
 def _tidy_environment() -> None:

@@ -109,11 +109,16 @@ def key_words(text: str) -> list[str]:
 
 
 def build(entries: dict[str, Entry]) -> dict[str, object]:
-    """The ranker's index: keys [entry id, field, words], token -> key numbers, token -> entry count."""
+    """The ranker's index: keys (entry id, field, words), token -> key numbers, token -> entry count."""
+    treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
+    return _indexed(entry_keys(entries), treatments)
+
+
+def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
+    """The keys of these entries: each name, alias, everyday phrase and summary, as folded words."""
     keys: list[tuple[str, int, list[str]]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     fillers = _folded(FILLERS)
-
     concepts = concept_map()
 
     def add(entry_id: str, field: int, text: str) -> None:
@@ -148,6 +153,85 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
         if entry.get("summary"):
             use = entry.get("kind") == "treatment" or entry.get("category") in USE_CATEGORIES
             add(entry_id, USE if use else SUMMARY, str(entry["summary"]))
+    return keys
+
+
+def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str]) -> dict[str, object]:
+    """The ranker's blobs for the shipped data plus a user's entries (`fresh`: new or replacing ones).
+
+    The keys of a replaced entry stay in place with no entry id (so key numbers do not change and the index
+    needs no renumbering); the new keys are added at the end. Only the index buckets of the new keys' words
+    are unpacked and changed; the other buckets, the synonyms and the word lists are copied as stored."""
+    from ms_ref.kb import BUCKETS, bucket
+
+    core: dict[str, object] = dict(reuse.blob("rank") or {})  # type: ignore[call-overload]
+    keys = [(str(i), int(f), list(w)) for i, f, w in core.get("keys") or []]  # type: ignore[attr-defined]
+    df: dict[str, int] = dict(core.get("df") or {})  # type: ignore[call-overload]
+    old_words: dict[str, set[str]] = {}
+    for number, (entry_id, field, words) in enumerate(keys):
+        if entry_id in fresh:
+            old_words.setdefault(entry_id, set()).update(words)
+            keys[number] = ("", field, words)  # this key no longer names an entry
+    for gone in old_words.values():
+        for word in gone:
+            df[word] = df.get(word, 1) - 1
+    added = entry_keys({i: entries[i] for i in fresh if i in entries})
+    new_words: dict[str, set[str]] = {}
+    for entry_id, _field, words in added:
+        new_words.setdefault(entry_id, set()).update(words)
+    for came in new_words.values():
+        for word in came:
+            df[word] = df.get(word, 0) + 1
+    start = len(keys)
+    keys.extend(added)
+    ids = {i for i, _f, _w in keys if i}
+    treatments = set(core.get("treatments") or ()) - fresh  # type: ignore[call-overload]
+    treatments |= {i for i in fresh if i in entries and entries[i].get("kind") == "treatment"}
+    found: dict[str, object] = {
+        "rank": {**core, "keys": keys, "df": {w: n for w, n in df.items() if n > 0}, "entries": len(ids),
+                 "treatments": sorted(treatments)},
+    }
+    postings: dict[str, list[int]] = {}
+    for offset, (_entry_id, _field, words) in enumerate(added):
+        for word in words:
+            postings.setdefault(word, []).append(start + offset)
+    touched = {bucket(word) for word in postings}
+    for number in range(BUCKETS):
+        for prefix in ("rankindex", "ranksyn"):
+            name = f"{prefix}/{number}"
+            if prefix == "rankindex" and number in touched:
+                table: dict[str, list[int]] = dict(reuse.blob(name) or {})  # type: ignore[call-overload]
+                for word, numbers in postings.items():
+                    if bucket(word) == number:
+                        table[word] = [*table.get(word, []), *numbers]
+                found[name] = table
+                continue
+            raw = reuse.raw(name)
+            if raw is not None:
+                found[name] = raw
+            elif reuse.blob(name) is not None:
+                found[name] = reuse.blob(name)
+    raw = reuse.raw("rankwords")
+    found["rankwords"] = raw if raw is not None else reuse.blob("rankwords")
+    return found
+
+
+def blobs(index: dict[str, object]) -> dict[str, object]:
+    """The ranker's index as store blobs: the core, the index and synonyms by bucket, the word lists."""
+    from ms_ref.kb import bucket
+
+    found: dict[str, object] = {
+        "rank": {k: v for k, v in index.items() if k not in ("index", "synonyms", "everyday", "lookalikes")},
+        "rankwords": {"everyday": index.get("everyday", []), "lookalikes": index.get("lookalikes", [])},
+    }
+    for prefix, name in (("rankindex", "index"), ("ranksyn", "synonyms")):
+        table: dict[str, object] = index.get(name) or {}  # type: ignore[assignment]
+        for word, value in table.items():
+            found.setdefault(f"{prefix}/{bucket(word)}", {})[word] = value  # type: ignore[index]
+    return found
+
+
+def _indexed(keys: list[tuple[str, int, list[str]]], treatments: set[str]) -> dict[str, object]:
     index: dict[str, list[int]] = {}
     holders: dict[str, set[str]] = {}
     for number, (entry_id, _field, words) in enumerate(keys):
@@ -158,10 +242,10 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
         "keys": keys,
         "index": index,
         "df": {word: len(ids) for word, ids in holders.items()},
-        "entries": len(entries),
+        "entries": len({i for i, _f, _w in keys}),
         # The most frequent English words: in a query, where they match nothing, the sentence around the subject.
         "everyday": sorted(everyday_words()),
-        "treatments": sorted(i for i, e in entries.items() if e.get("kind") == "treatment"),
+        "treatments": sorted(treatments),
         "concepts": concept_map(),
         # Everyday words and the words of the entries WordNet gives as their synonyms ("whirl" -> spin).
         "synonyms": {
@@ -229,20 +313,42 @@ class Ranker:
     """The compiled index of one knowledge base, read once per process."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
         blob: dict[str, object] = kb.blob("rank") or {}  # type: ignore[assignment]
         self.keys: list[tuple[str, int, list[str]]] = blob.get("keys") or []  # type: ignore[assignment]
-        self.index: dict[str, list[int]] = blob.get("index") or {}  # type: ignore[assignment]
         self.df: dict[str, int] = blob.get("df") or {}  # type: ignore[assignment]
         self.total = max(int(blob.get("entries") or 0), 1)  # type: ignore[call-overload]
-        self.everyday: frozenset[str] = frozenset(blob.get("everyday") or ())  # type: ignore[call-overload]
         self.fillers = frozenset(blob.get("fillers") or ())  # type: ignore[call-overload]
         self.qualifiers = frozenset(blob.get("qualifiers") or ())  # type: ignore[call-overload]
         self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
-        self.synonyms: dict[str, list[str]] = blob.get("synonyms") or {}  # type: ignore[assignment]
-        self.lookalikes: frozenset[str] = frozenset(blob.get("lookalikes") or ())  # type: ignore[call-overload]
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
+        self._words: dict[str, frozenset[str]] = {}
         self.evidence: dict[str, int] = {}  # per query: how many of its meaningful words each entry has
         self.ms_main = False  # set per query: "MS" is the subject when nothing else in the query is
+
+    # The larger tables are read only as far as a query needs them: the index and the synonyms one bucket
+    # per word, the word lists on first use.
+
+    def index(self, word: str) -> list[int]:
+        return self.kb._bucketed("rankindex", word) or []  # type: ignore[return-value]
+
+    def synonyms(self, word: str) -> list[str]:
+        return self.kb._bucketed("ranksyn", word) or []  # type: ignore[return-value]
+
+    def _list(self, name: str) -> frozenset[str]:
+        if name not in self._words:
+            lists: dict[str, list[str]] = self.kb.blob("rankwords") or {}  # type: ignore[assignment]
+            self._words.update({key: frozenset(value) for key, value in lists.items()})
+            self._words.setdefault(name, frozenset())
+        return self._words[name]
+
+    @property
+    def everyday(self) -> frozenset[str]:
+        return self._list("everyday")
+
+    @property
+    def lookalikes(self) -> frozenset[str]:
+        return self._list("lookalikes")
 
     def idf(self, word: str) -> float:
         return math.log(1.0 + self.total / (self.df.get(word, 0) + 0.5))
@@ -323,7 +429,7 @@ class Ranker:
         self.ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
         # Other words a query word may stand for (WordNet synonyms among the entries' words), at a discount.
         alternates = {
-            w: self.synonyms.get(readings[w][0], []) or self.synonyms.get(w, [])
+            w: self.synonyms(readings[w][0]) or self.synonyms(w)
             for w in query
             if w in meaningful or w not in self.fillers
         }
@@ -332,17 +438,19 @@ class Ranker:
         for word in query:
             known = readings[word][0]
             if known in self.df and (alone or known not in self.fillers):
-                candidates.update(self.index.get(known, ()))
+                candidates.update(self.index(known))
             for other in alternates.get(word, ()):
-                candidates.update(self.index.get(other, ()))
+                candidates.update(self.index(other))
             if groups[word]:
-                candidates.update(self.index.get(groups[word], ()))  # type: ignore[arg-type]
+                candidates.update(self.index(groups[word]))  # type: ignore[arg-type]
         found: dict[str, dict[str, float]] = {}  # entry -> query word -> best field weight
         phrase: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # entry -> the query words of a name or alias it has in full
         strong: set[str] = set()  # entries found through more than everyday words
         for number in candidates:
             entry_id, field, key = self.keys[number]
+            if not entry_id:  # the key of an entry a user's entry replaced
+                continue
             entry_key = str(entry_id)
             key_set = set(key)
             hits: dict[str, tuple[str, float]] = {}  # query word -> (the key's word it matched, discount)

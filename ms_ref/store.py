@@ -24,7 +24,7 @@ import zlib
 
 from ms_ref import __version__, paths
 from ms_ref.errors import DataError
-from ms_ref.kb import KnowledgeBase, bucket, memory_store
+from ms_ref.kb import KnowledgeBase, Raw, bucket, memory_store
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ def write_store(path: str, header: dict[str, object], blobs: dict[str, object] |
         entry_offsets: dict[int, dict[str, tuple[int, int]]] = {}
         offset = 0
         for name, value in blobs.items():
-            data = marshal.dumps(value)  # type: ignore[arg-type]  # blobs hold plain values
+            # Raw: bytes copied unchanged from the store a user's entries were merged onto.
+            data = bytes(value) if isinstance(value, Raw) else marshal.dumps(value)  # type: ignore[arg-type]
             chunks.append(data)
             if name.startswith("entry/"):
                 entry_offsets.setdefault(bucket(name[6:]), {})[name[6:]] = (offset, len(data))
@@ -145,6 +146,14 @@ def _reader(path: str, fd: int, base: int, index: dict[str, tuple[int, int]]) ->
 
     def read(name: str) -> object:
         try:
+            if name.startswith("raw:"):  # a blob's bytes, to copy into a new store unchanged
+                where = index.get(name[4:])
+                if where is None:
+                    return None
+                data = os.pread(fd, where[1], base + where[0])
+                if len(data) != where[1]:
+                    raise CacheCorrupt(path)
+                return Raw(data)
             if name.startswith("entry/"):
                 number = bucket(name[6:])
                 if number not in tables:

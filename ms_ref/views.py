@@ -314,6 +314,13 @@ def treatments(
     families = [family] if family else kb.ids("family")
     chosen = {fam: [row for row in kb.treatment_rows(fam) if keep(row)] for fam in families}
     filters = {"type": family, "route": route, "for": ms_form, "status": status}
+    if not any(chosen.values()):
+        # As a search that finds nothing: exit 1, and say which filters left nothing.
+        asked = ", ".join(f"{key} {value}" for key, value in filters.items() if value)
+        raise NotFoundError(
+            f"no treatments match {asked}",
+            hints=["leave out a filter, or `msref treatments --help` lists the values of each"],
+        )
 
     def data() -> dict[str, object]:
         rows = [row for fam in families for row in chosen[fam]]
@@ -334,13 +341,8 @@ def treatments(
         if not family:
             doc.append({"type": "heading", "text": fam_entry["name"]})
         doc.append({"type": "para", "text": fam_entry["summary"]})
-        if rows:
-            doc.append({"type": "table", "headers": headers, "rows": rows})
-        else:
-            doc.append({"type": "para", "text": "No treatments match these filters."})
+        doc.append({"type": "table", "headers": headers, "rows": rows})
     count = sum(len(rows) for rows in chosen.values())
-    if not count and not family:
-        doc.append({"type": "para", "text": "No treatments match these filters."})
     plural = "s" if count != 1 else ""
     where = f" ({shown_filters})" if shown_filters else ""
     doc.append({"type": "note", "text": f"{count} treatment{plural}{where}. `msref explain NAME` shows one in full."})

@@ -1,5 +1,7 @@
-"""Write ms_ref/synonyms.txt and ms_ref/lookalikes.txt. synonyms.txt: for everyday English words, the words of msref's knowledge base that WordNet
-gives as their synonyms or base forms ("whirl" -> spin, "fallen" -> fall, "numb" -> dead).
+"""Write ms_ref/synonyms.txt and ms_ref/lookalikes.txt.
+
+synonyms.txt: for everyday English words, the words of msref's knowledge base that WordNet gives as their
+synonyms or base forms ("whirl" -> spin, "fallen" -> fall, "numb" -> dead).
 
 msref's ranker (ms_ref/rank.py) reads a query word that no entry uses through these, at a discount, so "the
 room whirls" can reach the entry whose everyday phrases say "spinning". Only the first senses of a word are

@@ -221,3 +221,26 @@ def test_markup_in_queries_is_shown_literally(run) -> None:
     assert result.code == 1
     assert "\x1b" not in result.err
     assert "[bold red]" in result.err
+
+
+def test_install_completion_for_a_named_shell(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import msref_env
+
+    env = msref_env(HOME=str(tmp_path), SHELL="/bin/bash")
+    done = subprocess.run([sys.executable, "-m", "ms_ref", "--install-completion", "zsh"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / ".zfunc" / "_msref").is_file() and not (tmp_path / ".bash_completions").exists()
+    done = subprocess.run([sys.executable, "-m", "ms_ref", "--show-completion", "fish"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "complete --command msref" in done.stdout
+
+
+def test_a_filter_that_matches_nothing_is_not_found_like_a_search(run) -> None:
+    result = run("treatments", "--type", "dmt", "--route", "inhaled", "--status", "withdrawn")
+    assert result.code == 1 and result.out == ""
+    assert "no treatments match type dmt, route inhaled, status withdrawn" in result.err
+    assert run("search", "zzqqxxvv").code == 1

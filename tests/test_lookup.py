@@ -16,7 +16,7 @@ from tests.conftest import REAL_DATA
 
 
 @pytest.fixture(scope="module")
-def kb(real_kb):  # noqa: ANN001, ANN201
+def kb(real_kb):
     return real_kb
 
 
@@ -30,7 +30,7 @@ def test_the_two_parts_are_large_varied_and_apart() -> None:
     assert sum(expected == "-" for _q, expected, _k in test) >= 40
 
 
-def test_held_out_figures_do_not_drop(kb) -> None:  # noqa: ANN001
+def test_held_out_figures_do_not_drop(kb) -> None:
     """Pinned at the figures measured when the lookup was last changed (python -m benchmarks.lookup_eval):
     87.2% top-1 and 3 answers to the 62 queries outside MS; on the 305 held-out queries the dev part does
     not also hold, 83.0% and 3 of 44."""
@@ -43,13 +43,13 @@ def test_held_out_figures_do_not_drop(kb) -> None:  # noqa: ANN001
     assert unseen["false_answer_rate"] <= 3 / 44
 
 
-def test_dev_figures_do_not_drop(kb) -> None:  # noqa: ANN001
+def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
     assert report["accuracy"] >= 0.88
     assert report["false_answer_rate"] <= 3 / 229
 
 
-def test_vocabulary_and_seed_words_answer(kb) -> None:  # noqa: ANN001
+def test_vocabulary_and_seed_words_answer(kb) -> None:
     from benchmarks.vocabulary_eval import SEED_WORDS, coverage, in_scope_terms, load
 
     rows = load()
@@ -97,7 +97,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("pins and needles", "paraesthesia"),
     ],
 )
-def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:  # noqa: ANN001
+def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == [expected]
 
 
@@ -106,11 +106,11 @@ def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None
     ["diabetes", "metformin", "asdfghjkl", "ms paint", "microsoft teams", "nfl draft 2026", "heart attack symptoms",
      "reflux", "banana bread recipe", "PLM", "EDS"],
 )
-def test_queries_outside_ms_get_no_answer(kb, query: str) -> None:  # noqa: ANN001
+def test_queries_outside_ms_get_no_answer(kb, query: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == [], query
 
 
-def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:  # noqa: ANN001
+def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:
     result = run("explain", "incontinence")
     assert result.code == 1 and result.out == ""
     assert "could mean several entries" in result.err
@@ -118,7 +118,7 @@ def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:  # noq
     assert "Urinary incontinence (glossary term): " in result.err  # each candidate with its plain meaning
 
 
-def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:  # noqa: ANN001
+def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:
     result = run("explain", "demylination")
     assert result.code == 0 and result.out.startswith("Demyelination\n")
     assert "showing Demyelination for 'demylination'" in result.err
@@ -129,13 +129,13 @@ def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:  
     assert "`msref search zzqx blorp`" in result.err
 
 
-def test_suggestions_are_never_unrelated(kb) -> None:  # noqa: ANN001
+def test_suggestions_are_never_unrelated(kb) -> None:
     assert lookup.suggest(kb, "ocrel")[:1] == ["Ocrelizumab"]
     assert "Cannabis and cannabis-based products" not in lookup.suggest(kb, "ocrel")
     assert lookup.suggest(kb, "qwertyuiop") == []
 
 
-def test_search_ranks_name_hits_first_filters_and_counts(kb, run, real_data) -> None:  # noqa: ANN001
+def test_search_ranks_name_hits_first_filters_and_counts(kb, run, real_data) -> None:
     hits = fulltext.full_text_search(kb, "natalizumab")
     assert hits[0]["entry"]["id"] == "natalizumab"
     only_terms = fulltext.full_text_search(kb, "liver injury", kinds=("term",))
@@ -151,7 +151,7 @@ def test_search_ranks_name_hits_first_filters_and_counts(kb, run, real_data) -> 
     assert "status_note" not in text and "common_side_effects" not in text  # labels, not internal keys
 
 
-def test_search_reads_a_word_start_and_cuts_snippets_between_words(kb) -> None:  # noqa: ANN001
+def test_search_reads_a_word_start_and_cuts_snippets_between_words(kb) -> None:
     hits = fulltext.full_text_search(kb, "vaccin")
     assert hits and hits[0]["entry"]["id"] == "vaccination"
     text = "alpha " * 40 + "the liver can be injured " + "omega " * 40
@@ -161,7 +161,7 @@ def test_search_reads_a_word_start_and_cuts_snippets_between_words(kb) -> None: 
     assert inner.split()[0] in ("alpha", "the") and inner.split()[-1] in ("omega", "injured")
 
 
-def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:  # noqa: ANN001
+def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:
     from ms_ref.completion import complete_entry
 
     assert dict(complete_entry("Tys")) == {"Tysabri": "= Natalizumab"}
@@ -179,7 +179,7 @@ def test_completions_offer_ids_and_one_word_aliases(real_data) -> None:  # noqa:
         ("fish", {"_TYPER_COMPLETE_ARGS": "msref explain ocre", "_TYPER_COMPLETE_FISH_ACTION": "get-args"}),
     ],
 )
-def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_path) -> None:
     environment = {**os.environ, **env, "_MSREF_COMPLETE": f"complete_{shell}", "MSREF_DATA_DIR": str(REAL_DATA),
                    "XDG_CACHE_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "ms_ref"], env=environment, capture_output=True, text=True, check=False)
@@ -187,6 +187,6 @@ def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_pat
     assert "ocrelizumab" in done.stdout
 
 
-def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:  # noqa: ANN001
+def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:
     payload = json.loads(run("search", "anaphylaxis", "--json").out)
     assert payload["results"][0]["matches"][0]["field"]

@@ -22,7 +22,7 @@ from ms_ref.ingest.validate import _is_id, validate_file
 from ms_ref.ingest.yamlread import MAX_FILE_BYTES
 from tests.conftest import FIXTURES, ROOT, write
 
-EXAMPLES = int(os.environ.get("MSREF_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("MSREF_FUZZ_EXAMPLES", "100"))
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -384,7 +384,7 @@ def test_devices_pipes_and_folders_are_not_read(run, tmp_path: Path, monkeypatch
 
 
 def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A thousand entries that all link to each other build completely (benchmarks/startup.py times the
+    """Five hundred entries that all link to each other build completely (benchmarks/startup.py times the
     x10 knowledge base; a quadratic step would show there)."""
     import yaml
 
@@ -394,7 +394,7 @@ def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.
     template.update(sources=[{k: v for k, v in first["sources"][0].items() if k != "id"}],
                     related=first.get("related", [])[:3], acts_on=first.get("acts_on", []))
     many = []
-    for n in range(1000):
+    for n in range(500):
         entry = dict(template, id=f"drug-{n}", name=f"Drug {n}", aliases=[f"brand{n}"])
         many.append(entry)
     treatments["treatments"] += many
@@ -409,7 +409,7 @@ def test_a_huge_valid_knowledge_base_builds(tmp_path: Path, monkeypatch: pytest.
     (folder / "glossary.yaml").write_text((FIXTURES / "glossary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     built = build([str(folder / "treatments.yaml"), str(folder / "glossary.yaml")], [])
     assert built.problems == []
-    assert len(built.kb.links(template["family"])["members"]) > 1000
+    assert len(built.kb.links(template["family"])["members"]) > 500
 
 
 def test_ids_match_the_published_schema_pattern() -> None:

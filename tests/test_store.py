@@ -128,13 +128,24 @@ def test_user_entries_merged_onto_the_prebuilt_store_equal_a_full_build(kb_copy:
                  "  sources: [{title: t, url: 'https://example.org/'}]\n  reviewed: 2026-11-25\n")
     base = store.open_store(str(kb_copy / store.PREBUILT), content=store.content_stamp(shipped))
     assert base is not None
-    for users in ([], [str(user)]):
+    only_new = write(tmp_path / "new" / "new.yaml", "terms:\n- id: my-other-word\n  name: My other word\n"
+                     "  aliases: [optic neuritis in my diary]\n  category: general\n  summary: s.\n  details: d.\n"
+                     "  sources: [{title: t, url: 'https://example.org/'}]\n  reviewed: 2026-11-25\n")
+    for users in ([], [str(user)], [str(only_new)]):
         full = build(shipped, users)
         merged = build(shipped, users, base)
         assert full.problems == merged.problems == []
         assert merged.kb.all_entries() == full.kb.all_entries()
         assert _all_postings(merged.kb) == _all_postings(full.kb)
         assert merged.kb.overrides == full.kb.overrides
+        from ms_ref import annotate, lookup
+
+        for query in ("myelin", "mine myelin coating", "my word", "my other word", "ocrelizumab", "pins and needles",
+                      "demylination",
+                      "legs stiff as a board", "nerve coating damage"):
+            assert lookup.resolve_query(merged.kb, query) == lookup.resolve_query(full.kb, query), query
+        letter = "Her MRI shows lesions and damage to the myelin; my word; optic neuritis in my diary; my other word."
+        assert annotate.find_terms(merged.kb, letter) == annotate.find_terms(full.kb, letter)
 
 
 def test_old_cache_files_are_pruned(private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

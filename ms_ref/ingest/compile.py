@@ -69,7 +69,10 @@ def compile_blobs(
         blobs["entry/" + entry_id] = {"entry": entry, "links": links}
 
     _bucketed(dict(names), "names", blobs)
-    canon, unordered = _lookup_tables(entries)
+    if reuse is not None and fresh is not None:
+        canon, unordered = _merged_lookup_tables(reuse, entries, fresh)
+    else:
+        canon, unordered = _lookup_tables(entries)
     _bucketed(dict(canon), "canon", blobs)
     _bucketed(dict(unordered), "unordered", blobs)
     blobs["lookup"] = canon
@@ -85,8 +88,13 @@ def compile_blobs(
         completions.setdefault(item[0][0].casefold(), []).append(item)
     for first, items in completions.items():
         blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
-    blobs["phrases"] = annotate.phrase_table(entries)
-    blobs["rank"] = rank.build(entries)
+    blobs["gloss"] = annotate.glosses(entries)
+    if reuse is not None and fresh is not None:
+        blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh)  # type: ignore[arg-type]
+        blobs.update(rank.merged_blobs(reuse, entries, fresh))
+    else:
+        blobs["phrases"] = annotate.phrase_table(entries)
+        blobs.update(rank.blobs(rank.build(entries)))
     for family in order["family"]:
         blobs["rows/" + family] = [
             {key: t[key] for key in ("id", "name", "category", "status", "route", "approved_for") if key in t}
@@ -96,10 +104,34 @@ def compile_blobs(
     return blobs
 
 
-def _lookup_tables(entries: dict[str, Entry]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Canonical keys and word-order-free keys for every id, name and alias."""
-    canon: dict[str, list[str]] = {}
-    unordered: dict[str, list[str]] = {}
+def _merged_lookup_tables(
+    reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The shipped data's lookup tables without the entries in `fresh`, plus the keys of those entries."""
+
+    def kept(table: dict[str, list[str]]) -> dict[str, list[str]]:
+        result = {}
+        for key, ids in table.items():
+            left = [i for i in ids if i in entries and i not in fresh]
+            if left:
+                result[key] = left
+        return result
+
+    canon = kept(reuse.canonical_keys())
+    unordered_all: dict[str, list[str]] = {}
+    for number in range(BUCKETS):
+        unordered_all.update(reuse.blob(f"unordered/{number}") or {})  # type: ignore[call-overload]
+    return _lookup_tables({i: entries[i] for i in fresh if i in entries}, canon, kept(unordered_all))
+
+
+def _lookup_tables(
+    entries: dict[str, Entry],
+    canon: dict[str, list[str]] | None = None,
+    unordered: dict[str, list[str]] | None = None,
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Canonical keys and word-order-free keys for every id, name and alias (added to given tables)."""
+    canon = {} if canon is None else canon
+    unordered = {} if unordered is None else unordered
     for entry_id, entry in entries.items():
         for key in lookup.entry_keys(entry):
             words = lookup.canonical_words(key)
@@ -120,13 +152,25 @@ Posting = list[object]  # [id, weighted tf, doc length, kind, family]
 def _merge_text_index(
     reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str], blobs: dict[str, object]
 ) -> None:
-    """Postings of the unchanged entries from `reuse`, plus those of the `fresh` ones, tokenised now."""
+    """Postings of the unchanged entries from `reuse`, plus those of the `fresh` ones, tokenised now.
+
+    Only the buckets that hold a fresh entry's words (or the words of an entry it replaces) are unpacked and
+    changed; the others are copied into the new store as they are."""
     meta: dict[str, float] = reuse.blob("textmeta")  # type: ignore[assignment]
     total, length_sum = int(meta["total"]), float(meta["sum"])
+    added, count, added_sum = _text_index({i: entries[i] for i in fresh if i in entries})
+    replaced = {i: reuse.entry(i) for i in fresh if reuse.record(i) is not None}
+    old_tokens, _count, _sum = _text_index(replaced) if replaced else ({}, 0, 0.0)
+    touched = {bucket(token) for token in [*added, *old_tokens]}
     dropped: dict[str, float] = {}
-    tables: dict[int, dict[str, list[Posting]]] = {}
     for number in range(BUCKETS):
-        table: dict[str, list[Posting]] = reuse.blob(f"text/{number}") or {}  # type: ignore[assignment]
+        name = f"text/{number}"
+        if number not in touched:
+            raw = reuse.raw(name)
+            if raw is not None:
+                blobs[name] = raw
+                continue
+        table: dict[str, list[Posting]] = reuse.blob(name) or {}  # type: ignore[assignment]
         kept: dict[str, list[Posting]] = {}
         for token, postings in table.items():
             remaining = []
@@ -137,14 +181,13 @@ def _merge_text_index(
                     remaining.append(posting)
             if remaining:
                 kept[token] = remaining
-        tables[number] = kept
-    added, count, added_sum = _text_index({i: entries[i] for i in fresh if i in entries})
-    for token, postings in added.items():
-        tables[bucket(token)].setdefault(token, []).extend(postings)
-    for number, kept in tables.items():
+        for token, postings in added.items():
+            if bucket(token) == number:
+                kept.setdefault(token, []).extend(postings)
         if kept:
-            blobs[f"text/{number}"] = kept
-    blobs["textwords"] = sorted(token for kept in tables.values() for token in kept)
+            blobs[name] = kept
+    words: list[str] = reuse.blob("textwords") or []  # type: ignore[assignment]
+    blobs["textwords"] = sorted(set(words) | set(added))
     total = total - len(dropped) + count
     length_sum = length_sum - sum(dropped.values()) + added_sum
     blobs["textmeta"] = {"total": total, "average": length_sum / total if total else 1.0, "sum": length_sum}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from dataclasses import dataclass, field
 
 from ms_ref import spec
 from ms_ref.ingest.citations import url_problem
@@ -37,12 +36,16 @@ _CONTROL = frozenset(
 MULTILINE_FIELDS = frozenset(("details", "description"))
 
 
-@dataclass
 class Checked:
     """The valid entries of one file by section, each with the line it starts on, and the problems."""
 
-    sections: dict[str, list[tuple[dict[str, object], int]]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        sections: dict[str, list[tuple[dict[str, object], int]]] | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.sections: dict[str, list[tuple[dict[str, object], int]]] = sections if sections is not None else {}
+        self.problems: list[str] = problems if problems is not None else []
 
 
 class _Checker:
