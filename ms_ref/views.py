@@ -537,10 +537,15 @@ def sources(kb: KnowledgeBase, query: str) -> View:
         {"type": "title", "text": f"Sources: {entry['name']}", "subtitle": subtitle(kb, entry)},
         {"type": "links", "items": links},
     ]
-    read_through = [f"[{n}] read through {s['via']}" for n, s in enumerate(entry["sources"], 1) if s.get("via")]
+    # A source read through a verbatim copy of the primary document: each copy, as a link of its own.
+    read_through: list[Link] = [
+        {"title": f"[{n}] read through", "url": url}
+        for n, source in enumerate(entry["sources"], 1)
+        for url in ([source["via"]] if isinstance(source.get("via"), str) else source.get("via") or [])
+    ]
     if read_through:
         doc.append({"type": "heading", "text": "Read through verbatim reproductions"})
-        doc.append({"type": "bullets", "items": read_through})
+        doc.append({"type": "links", "items": read_through})
     supported = [
         f"{spec.LABELS[key]}: " + ", ".join(f"[{n}]" for n in marks(entry, key))
         for key in spec.PROVENANCE_FIELDS

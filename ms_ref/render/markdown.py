@@ -201,11 +201,9 @@ def lines(view: View, notice: bool = True, wiki: bool = False) -> list[str]:
     used = sorted(
         {int(part.split("]")[0]) for line in doc.lines for part in line.split("[^")[1:] if part.split("]")[0].isdigit()}
     )
-    for number in used:
-        if number in doc.footnotes:
-            doc.lines.append(f"[^{number}]: {doc.footnotes[number]}")
-    if used:
-        doc.lines.append("")
+    notes = [f"[^{number}]: {doc.footnotes[number]}" for number in used if number in doc.footnotes]
+    if notes:
+        doc.lines += [*notes, ""]
     if notice:
         doc.lines += [f"*{text(NOTICE)}*", ""]
     while doc.lines and doc.lines[-1] == "":
