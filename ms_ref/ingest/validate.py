@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
+import stat
 
 from ms_ref import spec
 from ms_ref.ingest.citations import url_problem
-from ms_ref.ingest.yamlread import LineTable, read_yaml
+from ms_ref.ingest.yamlread import MAX_FILE_BYTES, LineTable, read_yaml
 
 _INVALID = object()
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -313,13 +315,43 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return found[0] if found else None
 
 
+# Files already checked in this process, by content (a long-running process, such as the test suite, reads
+# the same shipped files again and again): (path, size, crc32, today) -> the result, packed.
+_CHECKED: dict[tuple[str, int, int, str], bytes] = {}
+
+
 def validate_file(path: str, today: str | None = None) -> Checked:
     """Read and check one knowledge-base file."""
+    import marshal
+    import zlib
+
+    today = today or datetime.date.today().isoformat()
+    key: tuple[str, int, int, str] | None = None
+    try:
+        if stat.S_ISREG(os.stat(path).st_mode):  # never open a pipe or a device here: read_yaml says why
+            with open(path, "rb") as handle:
+                head = handle.read(MAX_FILE_BYTES + 1)
+            key = (os.path.realpath(path), len(head), zlib.crc32(head), today)
+    except OSError:
+        key = None
+    if key is not None and key in _CHECKED:
+        sections, problems = marshal.loads(_CHECKED[key])
+        return Checked(sections, problems)
+    result = _validate_file(path, today)
+    if key is not None:
+        try:
+            _CHECKED[key] = marshal.dumps((result.sections, result.problems))
+        except ValueError:  # a value marshal cannot pack: check it again next time
+            pass
+    return result
+
+
+def _validate_file(path: str, today: str) -> Checked:
     data, lines, problems = read_yaml(path)
     result = Checked(problems=list(problems))
     if data is None:
         return result
-    checker = _Checker(path, lines, today or datetime.date.today().isoformat())
+    checker = _Checker(path, lines, today)
     if not isinstance(data, dict):
         checker.report(checker.line_of(data), "top level", _expected("a mapping of sections", data))
         result.problems.extend(checker.problems)
