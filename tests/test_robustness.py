@@ -22,7 +22,7 @@ from ms_ref.ingest.validate import _is_id, validate_file
 from ms_ref.ingest.yamlread import MAX_FILE_BYTES
 from tests.conftest import FIXTURES, ROOT, write
 
-EXAMPLES = int(os.environ.get("MSREF_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("MSREF_FUZZ_EXAMPLES", "60"))
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 
