@@ -162,6 +162,13 @@ def test_every_entry_has_a_trusted_source_and_no_banned_one(kb) -> None:
             assert "openfda.generic_name" not in source["url"] and "ndc.json" not in source["url"], source["url"]
             assert not any(h in source["url"] for h in ("handwiki.org", "prnewswire", "globenewswire", "businesswire",
                                                         "drugs.com", "webmd.com", "droracle")), source["url"]
+            # A copy read (`via`) is a page, in its canonical form: never a table or figure fragment of an
+            # article, nor a search-result page.
+            via = source.get("via") or []
+            for address in [via] if isinstance(via, str) else via:
+                assert url_problem(address) is None, (entry["id"], address)
+                assert not re.search(r"/(figure|table)s?/", address), (entry["id"], address)
+                assert "openfda.generic_name" not in address and "search.cfm" not in address, (entry["id"], address)
 
 
 def test_safety_fields_name_their_sources(kb) -> None:
