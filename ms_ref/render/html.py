@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from ms_ref.types import (
-        Annotated,
         Bullets,
         Cell,
         Chart,
@@ -173,19 +172,8 @@ def _diagram(page: _Page, block: Diagram) -> None:
     )
 
 
-def _annotated(page: _Page, block: Annotated) -> None:
-    text, pieces, at = block["text"], [], 0
-    for number, term in enumerate(block["terms"], 1):
-        pieces.append(_escape(text[at : term["start"]]))
-        pieces.append(f"<mark>{_escape(text[term['start'] : term['end']])}</mark><sup>{number}</sup>")
-        at = term["end"]
-    pieces.append(_escape(text[at:]))
-    page.body.append('<div class="letter">' + "".join(pieces).replace("\n", "<br>") + "</div>")
-    page.body.append(
-        "<ol>"
-        + "".join(f"<li><strong>{_escape(t['name'])}</strong>: {_escape(t['summary'])}</li>" for t in block["terms"])
-        + "</ol>"
-    )
+def _skip(page: _Page, block: object) -> None:
+    """A person's text written back: Markdown only (`msref annotate --inline`)."""
 
 
 def _space(page: _Page, block: Space) -> None:
@@ -206,7 +194,7 @@ _DRAW: dict[str, Callable[[_Page, Any], None]] = {
     "chart": _table,
     "diagram": _diagram,
     "space": _space,
-    "annotated": _annotated,
+    "annotated": _skip,
 }
 
 

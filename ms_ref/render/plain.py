@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
-    from ms_ref.types import Annotated, Bullets, Cell, Chart, Fields, Heading, LinkList, Note, Para, Table, Title, View
+    from ms_ref.types import Bullets, Cell, Chart, Fields, Heading, LinkList, Note, Para, Table, Title, View
 
 
 def value(cell: Cell) -> str:
@@ -96,26 +96,8 @@ def _chart(out: _Lines, block: Chart) -> None:
     out.append("")
 
 
-def annotated_text(block: Annotated, mark: Callable[[str, int], str]) -> str:
-    """The person's own text with each term's first use passed through `mark(written, number)`."""
-    text, pieces, at = block["text"], [], 0
-    for number, term in enumerate(block["terms"], 1):
-        pieces.append(safe(text[at : term["start"]]))
-        pieces.append(mark(safe(text[term["start"] : term["end"]]), number))
-        at = term["end"]
-    pieces.append(safe(text[at:]))
-    return "".join(pieces).rstrip("\n")
-
-
-def _annotated(out: _Lines, block: Annotated) -> None:
-    out.extend(annotated_text(block, lambda written, number: f"{written} [{number}]").split("\n"))
-    out.append("")
-    out.extend(f"[{n}] {safe(t['name'])}: {safe(t['summary'])}" for n, t in enumerate(block["terms"], 1))
-    out.append("")
-
-
 def _skip(out: _Lines, block: object) -> None:
-    """Blocks plain text cannot show (a diagram; ruled lines to write on)."""
+    """Blocks plain text does not show: a diagram, ruled lines to write on, a person's text written back."""
 
 
 # Block type -> how it is drawn. Each function takes its own block type.
@@ -132,7 +114,7 @@ _DRAW: dict[str, Callable[[_Lines, Any], None]] = {
     "chart": _chart,
     "diagram": _skip,
     "space": _skip,
-    "annotated": _annotated,
+    "annotated": _skip,
 }
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
-    from ms_ref.types import Annotated, Bullets, Cell, Chart, Fields, Heading, LinkList, Note, Para, Table, Title, View
+    from ms_ref.types import Bullets, Cell, Chart, Fields, Heading, LinkList, Note, Para, Table, Title, View
 
 _RESET = "\x1b[0m"
 STYLES = {
@@ -374,22 +374,9 @@ def _chart(w: _Writer, block: Chart) -> None:
     w.lines.append("")
 
 
-def _annotated(w: _Writer, block: Annotated) -> None:
-    from ms_ref.render.plain import annotated_text
-
-    text = annotated_text(block, lambda written, number: w.style(f"{written}[{number}]", "match"))
-    for paragraph in text.split("\n"):
-        w.lines.extend(wrap(paragraph, w.width) if paragraph.strip() else [""])
-    w.lines.append("")
-    for number, term in enumerate(block["terms"], 1):
-        first, *rest = wrap(f"[{number}] {safe(term['name'])}: {safe(term['summary'])}", w.width)
-        w.lines.append(first)
-        w.lines.extend(rest)
-    w.lines.append("")
-
-
 def _skip(w: _Writer, block: object) -> None:
-    """A diagram (Markdown and HTML draw it) or ruled lines to write on (paper only)."""
+    """A diagram (Markdown and HTML draw it), ruled lines to write on (paper only), a person's text written
+    back (Markdown only)."""
 
 
 # Block type -> how it is drawn. Each function takes its own block type.
@@ -406,7 +393,7 @@ _DRAW: dict[str, Callable[[_Writer, Any], None]] = {
     "chart": _chart,
     "diagram": _skip,
     "space": _skip,
-    "annotated": _annotated,
+    "annotated": _skip,
 }
 
 
