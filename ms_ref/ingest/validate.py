@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime
 import difflib
 import os
-import stat
 
 from ms_ref import spec
 from ms_ref.ingest.citations import url_problem
-from ms_ref.ingest.yamlread import MAX_FILE_BYTES, LineTable, read_yaml
+from ms_ref.ingest.yamlread import LineTable, read_bytes, read_yaml
 
 _INVALID = object()
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -326,28 +325,23 @@ def validate_file(path: str, today: str | None = None) -> Checked:
     import zlib
 
     today = today or datetime.date.today().isoformat()
-    key: tuple[str, int, int, str] | None = None
-    try:
-        if stat.S_ISREG(os.stat(path).st_mode):  # never open a pipe or a device here: read_yaml says why
-            with open(path, "rb") as handle:
-                head = handle.read(MAX_FILE_BYTES + 1)
-            key = (os.path.realpath(path), len(head), zlib.crc32(head), today)
-    except OSError:
-        key = None
-    if key is not None and key in _CHECKED:
+    raw, unreadable = read_bytes(path)
+    if raw is None:
+        return Checked(problems=unreadable)
+    key = (os.path.realpath(path), len(raw), zlib.crc32(raw), today)
+    if key in _CHECKED:
         sections, problems = marshal.loads(_CHECKED[key])
         return Checked(sections, problems)
-    result = _validate_file(path, today)
-    if key is not None:
-        try:
-            _CHECKED[key] = marshal.dumps((result.sections, result.problems))
-        except ValueError:  # a value marshal cannot pack: check it again next time
-            pass
+    result = _validate_file(path, today, raw)
+    try:
+        _CHECKED[key] = marshal.dumps((result.sections, result.problems))
+    except ValueError:  # a value marshal cannot pack: check it again next time
+        pass
     return result
 
 
-def _validate_file(path: str, today: str) -> Checked:
-    data, lines, problems = read_yaml(path)
+def _validate_file(path: str, today: str, raw: bytes) -> Checked:
+    data, lines, problems = read_yaml(path, raw)
     result = Checked(problems=list(problems))
     if data is None:
         return result

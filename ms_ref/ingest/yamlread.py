@@ -97,7 +97,9 @@ def _failing_line(loader: _LineLoader, root: yaml.Node) -> int:
     return 0
 
 
-def _read_bytes(path: str) -> tuple[bytes | None, list[str]]:
+def read_bytes(path: str) -> tuple[bytes | None, list[str]]:
+    """A knowledge-base file's bytes, or None and why not: never a folder, pipe or device, never past the
+    size limit."""
     try:
         if os.path.exists(path) and not os.path.isfile(path):
             kind = "a folder" if os.path.isdir(path) else "not a regular file (a device, pipe or socket)"
@@ -116,9 +118,12 @@ def _read_bytes(path: str) -> tuple[bytes | None, list[str]]:
     return raw, []
 
 
-def read_yaml(path: str) -> tuple[object, LineTable, list[str]]:
-    """Parse one YAML file safely. Returns (data, line table, problems); data is None when unreadable."""
-    raw, problems = _read_bytes(path)
+def read_yaml(path: str, raw: bytes | None = None) -> tuple[object, LineTable, list[str]]:
+    """Parse one YAML file safely (its bytes, when already read). Returns (data, line table, problems);
+    data is None when unreadable."""
+    problems: list[str] = []
+    if raw is None:
+        raw, problems = read_bytes(path)
     if raw is None:
         return None, {}, problems
     try:
