@@ -58,10 +58,6 @@ _SYNONYMS = {
     "peeing": "pee",
     "weeing": "pee",
 }
-_FILLERS = frozenset(
-    "what whats is are a an the my about define definition of meaning explain does mean means tell me "
-    "please info information on for in with".split()
-)
 # Words that qualify a name without changing what it names: "EDSS score", "Kesimpta pen",
 # "NfL blood test", "ocrelizumab side effects". Dropped only when the whole query found nothing.
 _QUALIFIERS = frozenset(
@@ -171,9 +167,10 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             if len(outer) == 1 and (not inner or outer[0] in inner):
                 return _found(outer, "canonical")
 
-    from ms_ref.rank import FILLERS
+    from ms_ref.rank import folded_fillers
 
-    content = [w for w in words if w not in FILLERS and w not in _FILLERS]
+    fillers = folded_fillers()  # folded as the words are ("does" is "doe")
+    content = [w for w in words if w not in fillers]
     if not content:
         return _found([], "none")
     # Ever shorter readings of the query: without "MS" ("MS relapse"), without joining words ("vitamin D
@@ -340,7 +337,7 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     starts (as completion would offer them), and near spellings of whole names and of single words."""
     from rapidfuzz import fuzz, process
 
-    from ms_ref.rank import ranker
+    from ms_ref.rank import folded_fillers, ranker
 
     words = canonical_words(query[:500])
     scorer = ranker(kb)
@@ -349,7 +346,7 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
         for entry_id, value in scorer.score(words)
         if value >= SUGGEST_FROM and scorer.evidence.get(entry_id, 0) >= 1
     ][:limit]
-    content = [w for w in words if w not in _FILLERS]
+    content = [w for w in words if w not in folded_fillers()]
     if len(content) == 1:
         found += _completed(kb, content[0])
     canon = kb.canonical_keys()

@@ -260,10 +260,20 @@ def _indexed(keys: list[tuple[str, int, list[str]]], treatments: set[str]) -> di
     }
 
 
-def _folded(words: frozenset[str]) -> set[str]:
-    from ms_ref.lookup import fold
+_FOLDED_SETS: dict[int, frozenset[str]] = {}
 
-    return {fold(word) for word in words} | set(words)
+
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    """`words` and their folded forms ("does" and "doe"), as the words of a query are compared (kept)."""
+    if id(words) not in _FOLDED_SETS:
+        from ms_ref.lookup import fold
+
+        _FOLDED_SETS[id(words)] = frozenset({fold(word) for word in words} | words)
+    return _FOLDED_SETS[id(words)]
+
+
+def folded_fillers() -> frozenset[str]:
+    return _folded(FILLERS)
 
 
 _EVERYDAY: list[set[str]] = []
