@@ -105,7 +105,7 @@ def main() -> int:
         scored = []
         for query, expected, fallback in reaching:
             ranked = ranker.score(lookup.canonical_words(query[:500]))
-            evidence = ranker.evidence.get(ranked[0][0], 0) if ranked else 0
+            evidence = ranked[0][2] if ranked else 0
             scored.append((expected, fallback, ranked, evidence))
         for thresholds in itertools.product(*THRESHOLD_GRID.values()):
             answer, margin, answer_low, ratio_low, listed, near, answer_multi, ratio_multi = thresholds
@@ -117,7 +117,7 @@ def main() -> int:
                 if ranked:
                     top = ranked[0][1]
                     second = ranked[1][1] if len(ranked) > 1 else 0.0
-                    close = [i for i, v in ranked if v >= top * near][: lookup.MAX_LISTED]
+                    close = [i for i, v, _e in ranked if v >= top * near][: lookup.MAX_LISTED]
                     if (
                         (top >= answer and second < top * margin)
                         or (top >= answer_low and second < top * ratio_low)

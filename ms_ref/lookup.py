@@ -230,20 +230,19 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
     """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough."""
     from ms_ref.rank import ranker
 
-    found = ranker(kb)
-    scored = found.score(words)
+    scored = ranker(kb).score(words)
     if not scored:
         return None
-    top = scored[0][1]
+    best, top, evidence = scored[0]
     second = scored[1][1] if len(scored) > 1 else 0.0
     if (
         (top >= ANSWER and second < top * MARGIN)
         or (top >= ANSWER_LOW and second < top * RATIO_LOW)
-        or (found.evidence.get(scored[0][0], 0) >= 2 and top >= ANSWER_MULTI and second < top * RATIO_MULTI)
+        or (evidence >= 2 and top >= ANSWER_MULTI and second < top * RATIO_MULTI)
     ):
-        return _found([scored[0][0]], "ranked")
+        return _found([best], "ranked")
     if top >= LIST:
-        close = [entry_id for entry_id, value in scored if value >= top * NEAR][:MAX_LISTED]
+        close = [entry_id for entry_id, value, _evidence in scored if value >= top * NEAR][:MAX_LISTED]
         if len(close) > 1:
             return _found(close, "ranked")
     return None
@@ -340,11 +339,8 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     from ms_ref.rank import folded_fillers, ranker
 
     words = canonical_words(query[:500])
-    scorer = ranker(kb)
     found = [
-        entry_id
-        for entry_id, value in scorer.score(words)
-        if value >= SUGGEST_FROM and scorer.evidence.get(entry_id, 0) >= 1
+        entry_id for entry_id, value, evidence in ranker(kb).score(words) if value >= SUGGEST_FROM and evidence >= 1
     ][:limit]
     content = [w for w in words if w not in folded_fillers()]
     if len(content) == 1:

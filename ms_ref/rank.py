@@ -333,8 +333,6 @@ class Ranker:
         self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
         self._words: dict[str, frozenset[str]] = {}
-        self.evidence: dict[str, int] = {}  # per query: how many of its meaningful words each entry has
-        self.ms_main = False  # set per query: "MS" is the subject when nothing else in the query is
 
     # The larger tables are read only as far as a query needs them: the index and the synonyms one bucket
     # per word, the word lists on first use.
@@ -363,17 +361,18 @@ class Ranker:
     def idf(self, word: str) -> float:
         return math.log(1.0 + self.total / (self.df.get(word, 0) + 0.5))
 
-    def weight(self, word: str, matched: bool = True, alone: bool = False) -> float:
+    def weight(self, word: str, matched: bool = True, alone: bool = False, ms_main: bool = False) -> float:
         """How much a word of a query counts: its rarity, less for words that carry no subject or only
         qualify. Everyday English counts fully where it matches and little where it does not: in "my legs go
-        stiff first thing in the morning" the morning is the sentence around the subject."""
+        stiff first thing in the morning" the morning is the sentence around the subject. `ms_main`: "MS" is
+        the subject of the query."""
         base = self.idf(word)
         if alone:
             return base
         if word in self.fillers:
             return FILLER_WEIGHT
         if word == "ms":
-            return max(base, MS_MAIN_WEIGHT) if self.ms_main else MS_WEIGHT * base
+            return max(base, MS_MAIN_WEIGHT) if ms_main else MS_WEIGHT * base
         if word in self.qualifiers:
             return QUALIFIER_WEIGHT * base
         if not matched and word in CONDITION_WORDS:
@@ -419,8 +418,9 @@ class Ranker:
         same = sorted((distance, known) for known, distance, _index in found if known[:1] == word[:1])
         return str(same[0][1]) if same else None
 
-    def score(self, words: list[str]) -> list[tuple[str, float]]:
-        """(entry id, score in 0..1), best first, for the canonical words of a query.
+    def score(self, words: list[str]) -> list[tuple[str, float, int]]:
+        """(entry id, score in 0..1, evidence), best first, for the canonical words of a query; evidence is
+        how many of the query's meaningful words the entry has.
 
         cover    the weighted share of the query's words found in any of an entry's names, aliases,
                  everyday phrases or summary, each find counted at its field's weight;
@@ -428,7 +428,6 @@ class Ranker:
         score    cover ** COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase ** PHRASE_POWER).
         """
         query = list(dict.fromkeys(words))
-        self.evidence = {}
         if not query:
             return []
         alone = len(query) == 1
@@ -436,7 +435,7 @@ class Ranker:
         meaningful = {w for w in query if self.meaningful(readings[w][0])}
         # "MS" is the subject of the query when nothing else is ("MS disease", "I've just been diagnosed with
         # MS"); in a longer query ("MS and vitamin D", "MS paint") it adds little.
-        self.ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
+        ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
         # Other words a query word may stand for (WordNet synonyms among the entries' words), at a discount.
         alternates = {
             w: self.synonyms(readings[w][0]) or self.synonyms(w)
@@ -482,8 +481,8 @@ class Ranker:
             if field < SUMMARY:
                 plain_words = {w for w in key_set if not w.startswith("@")}
                 single = len(plain_words) == 1
-                key_total = sum(self.weight(w, True, single) for w in plain_words)
-                key_got = sum(self.weight(hit, True, single) * discount for hit, discount in hits.values())
+                key_total = sum(self.weight(w, True, single, ms_main) for w in plain_words)
+                key_got = sum(self.weight(hit, True, single, ms_main) * discount for hit, discount in hits.values())
                 complete = min(key_got / key_total, 1.0) if key_total else 0.0
                 phrase[entry_key] = max(phrase.get(entry_key, 0.0), weight * complete)
                 if field <= ALIAS and complete >= 0.999 and any(w in meaningful for w in matched):
@@ -497,23 +496,23 @@ class Ranker:
         # other words of a query that names a treatment ("Kesimpta Sensoready pen", "baclofen pump refill",
         # "can I breastfeed on Copaxone") are about that treatment.
         naming = set().union(*named.values()) if named else set()
-        scored: list[tuple[str, float]] = []
+        scored: list[tuple[str, float, int]] = []
         for entry_key, finds in found.items():
             # An entry found only through "MS", a filler or a qualifier, or only through one word of its
             # summary ("cancer" in a drug's warnings), is no answer.
-            useful = sum(1 for w in finds if w in meaningful) + (1 if self.ms_main and "ms" in finds else 0)
+            useful = sum(1 for w in finds if w in meaningful) + (1 if ms_main and "ms" in finds else 0)
             if not useful or (entry_key not in phrase and useful < 2):
                 continue
             treatment = entry_key in named and entry_key in self.treatments
-            got = sum(self.weight(readings[w][0], True, alone) * f for w, f in finds.items())
+            got = sum(self.weight(readings[w][0], True, alone, ms_main) * f for w, f in finds.items())
             missing = 0.0
             for w in query:
                 if w in finds:
                     continue
                 if (treatment and w not in naming) or (w in CONDITION_WORDS and "ms" in query):
-                    missing += min(FILLER_WEIGHT, self.weight(readings[w][0], False, alone))
+                    missing += min(FILLER_WEIGHT, self.weight(readings[w][0], False, alone, ms_main))
                 else:
-                    missing += self.weight(readings[w][0], False, alone)
+                    missing += self.weight(readings[w][0], False, alone, ms_main)
             cover = got / (got + missing) if got else 0.0
             complete = phrase.get(entry_key, 0.0)
             value = cover**COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * complete**PHRASE_POWER)
@@ -533,10 +532,9 @@ class Ranker:
             # an entry is weaker evidence than one found through a word of the disease ("spasm", "bladder").
             if entry_key not in strong and not any(
                 w in meaningful and readings[w][0] not in self.everyday for w in finds
-            ) and not (self.ms_main and "ms" in finds):
+            ) and not (ms_main and "ms" in finds):
                 value *= WEAK_FACTOR
-            scored.append((entry_key, min(value, 1.0)))
-            self.evidence[entry_key] = sum(1 for w in finds if w in meaningful)
+            scored.append((entry_key, min(value, 1.0), sum(1 for w in finds if w in meaningful)))
         return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
