@@ -60,9 +60,7 @@ def phrase_table(
         table = dict(reuse)
         added = phrase_table({i: entries[i] for i in fresh if i in entries})
         for first, packed in added.items():
-            joined = _unpack(table[first]) + _unpack(packed) if first in table else _unpack(packed)
-            joined.sort(key=lambda row: (-len(row[0]), row[3]))
-            table[first] = _ROW.join(f"{' '.join(w)}{_FIELD}{i}{_FIELD}{c}{_FIELD}{r}" for w, i, c, r in joined)
+            table[first] = _pack((_unpack(table[first]) if first in table else []) + _unpack(packed))
         return table
     rows: list[tuple[tuple[str, ...], str, str, int]] = []
     if reuse is not None and fresh is not None:  # the phrases of the shipped data, less those of entries redone
@@ -94,15 +92,20 @@ def phrase_table(
     # A phrase that is an abbreviation under any of its names (MS, ON) must be in capitals under all of them,
     # or "Ms Smith" would be taken for multiple sclerosis through the name that folds to "ms".
     capitals_of = {words: capitals for words, _id, capitals, _rank in rows if capitals}
-    grouped: dict[str, list[str]] = {}
-    for words, entry_id, capitals, rank in sorted(rows, key=lambda row: (-len(row[0]), row[3])):
-        shown = capitals or capitals_of.get(words, "")
-        grouped.setdefault(words[0], []).append(f"{' '.join(words)}{_FIELD}{entry_id}{_FIELD}{shown}{_FIELD}{rank}")
+    grouped: dict[str, list[tuple[tuple[str, ...], str, str, int]]] = {}
+    for words, entry_id, capitals, rank in rows:
+        grouped.setdefault(words[0], []).append((words, entry_id, capitals or capitals_of.get(words, ""), rank))
     # One string per first word: the store reads it in one piece, and a letter unpacks only the words it has.
-    return {first: _ROW.join(items) for first, items in grouped.items()}
+    return {first: _pack(items) for first, items in grouped.items()}
 
 
 _FIELD, _ROW = "\x1f", "\x1e"
+
+
+def _pack(rows: list[tuple[tuple[str, ...], str, str, int]]) -> str:
+    """The rows of one first word in one string, longest phrase first and names before everyday phrases."""
+    rows = sorted(rows, key=lambda row: (-len(row[0]), row[3]))
+    return _ROW.join(f"{' '.join(words)}{_FIELD}{i}{_FIELD}{shown}{_FIELD}{rank}" for words, i, shown, rank in rows)
 
 
 def _unpack(packed: str) -> list[tuple[tuple[str, ...], str, str, int]]:
