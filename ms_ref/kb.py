@@ -25,6 +25,7 @@ bucket and one entry: its cost does not grow with the knowledge base. Builtin mo
 
 from __future__ import annotations
 
+import os
 from zlib import crc32
 
 TYPE_CHECKING = False
@@ -57,8 +58,6 @@ class KnowledgeBase:
 
     def __del__(self) -> None:
         if self.closing is not None:
-            import os
-
             try:
                 os.close(self.closing)
             except OSError:
