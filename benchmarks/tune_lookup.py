@@ -36,10 +36,12 @@ THRESHOLD_GRID = {
     "MARGIN": [0.8, 0.9],
     "ANSWER_LOW": [0.25, 0.3, 0.35],
     "RATIO_LOW": [0.4, 0.5],
-    "LIST": [0.35, 0.45],
+    "LISTED": [0.35, 0.45],
     "NEAR": [0.75, 0.85],
     "ANSWER_MULTI": [0.05, 0.1, 0.15, 0.25],
     "RATIO_MULTI": [0.4, 0.6],
+    "ANSWER_NAMED": [0.1, 0.12, 0.15, 0.2],
+    "RATIO_NAMED": [0.25, 0.35, 0.5],
 }
 
 
@@ -102,30 +104,18 @@ def main() -> int:
             setattr(rank, name, setting[name])
         rank.FIELD_WEIGHT[rank.SUMMARY] = setting["SUMMARY"]
         ranker = rank.Ranker(kb)
-        scored = []
-        for query, expected, fallback in reaching:
-            ranked = ranker.score(lookup.canonical_words(query[:500]))
-            evidence = ranked[0][2] if ranked else 0
-            scored.append((expected, fallback, ranked, evidence))
+        scored = [
+            (expected, fallback, ranker.score(lookup.canonical_words(query[:500])))
+            for query, expected, fallback in reaching
+        ]
         for thresholds in itertools.product(*THRESHOLD_GRID.values()):
-            answer, margin, answer_low, ratio_low, listed, near, answer_multi, ratio_multi = thresholds
-            if listed > answer or answer_low > answer:
+            chosen = dict(zip((name.lower() for name in THRESHOLD_GRID), thresholds))
+            if chosen["listed"] > chosen["answer"] or chosen["answer_low"] > chosen["answer"]:
                 continue
             good, false = 0, 0
-            for expected, fallback, ranked, evidence in scored:
-                ids, ambiguous = fallback, len(fallback) > 1
-                if ranked:
-                    top = ranked[0][1]
-                    second = ranked[1][1] if len(ranked) > 1 else 0.0
-                    close = [i for i, v, _e in ranked if v >= top * near][: lookup.MAX_LISTED]
-                    if (
-                        (top >= answer and second < top * margin)
-                        or (top >= answer_low and second < top * ratio_low)
-                        or (evidence >= 2 and top >= answer_multi and second < top * ratio_multi)
-                    ):
-                        ids, ambiguous = [ranked[0][0]], False
-                    elif top >= listed and len(close) > 1:
-                        ids, ambiguous = close, True
+            for expected, fallback, ranked in scored:
+                found = lookup.choose(ranked, **chosen)
+                ids, ambiguous = (found, len(found) > 1) if found else (fallback, len(fallback) > 1)
                 good += right(ids, ambiguous, expected)
                 false += expected == "-" and bool(ids)
             key = good - FALSE_COST * max(false - floor, 0)

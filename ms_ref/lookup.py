@@ -139,6 +139,12 @@ RATIO_LOW = 0.5
 # ("my fingertips have a constant prickly buzzing feeling").
 ANSWER_MULTI = 0.15
 RATIO_MULTI = 0.6
+# A query that names one entry in full by a word that is not everyday English, with a sentence around it
+# ("where on the body do you inject Kesimpta", "can you drink alcohol on baclofen"), is about that entry
+# when no other entry it names comes near (entries that only mention the name, or have it among other
+# words, as "intrathecal baclofen" does, do not count).
+ANSWER_NAMED = 0.1
+RATIO_NAMED = 0.25
 LIST = 0.45
 NEAR = 0.75
 MAX_LISTED = 8
@@ -230,22 +236,41 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
     """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough."""
     from ms_ref.rank import ranker
 
-    scored = ranker(kb).score(words)
+    chosen = choose(ranker(kb).score(words))
+    return _found(chosen, "ranked") if chosen else None
+
+
+def choose(
+    scored: list[tuple[str, float, int, bool]],
+    answer: float = ANSWER,
+    margin: float = MARGIN,
+    answer_low: float = ANSWER_LOW,
+    ratio_low: float = RATIO_LOW,
+    listed: float = LIST,
+    near: float = NEAR,
+    answer_multi: float = ANSWER_MULTI,
+    ratio_multi: float = RATIO_MULTI,
+    answer_named: float = ANSWER_NAMED,
+    ratio_named: float = RATIO_NAMED,
+) -> list[str]:
+    """The ranker's answer (one id), its close candidates (several) or nothing, by the thresholds above
+    (benchmarks/tune_lookup.py tries others through the keywords)."""
     if not scored:
-        return None
-    best, top, evidence = scored[0]
+        return []
+    best, top, evidence, named = scored[0]
     second = scored[1][1] if len(scored) > 1 else 0.0
     if (
-        (top >= ANSWER and second < top * MARGIN)
-        or (top >= ANSWER_LOW and second < top * RATIO_LOW)
-        or (evidence >= 2 and top >= ANSWER_MULTI and second < top * RATIO_MULTI)
+        (top >= answer and second < top * margin)
+        or (top >= answer_low and second < top * ratio_low)
+        or (evidence >= 2 and top >= answer_multi and second < top * ratio_multi)
+        or (named and top >= answer_named and not any(n for _i, v, _e, n in scored[1:] if v >= top * ratio_named))
     ):
-        return _found([best], "ranked")
-    if top >= LIST:
-        close = [entry_id for entry_id, value, _evidence in scored if value >= top * NEAR][:MAX_LISTED]
+        return [best]
+    if top >= listed:
+        close = [entry_id for entry_id, value, _evidence, _named in scored if value >= top * near][:MAX_LISTED]
         if len(close) > 1:
-            return _found(close, "ranked")
-    return None
+            return close
+    return []
 
 
 def _everyday(kb: KnowledgeBase) -> frozenset[str]:
@@ -339,9 +364,8 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     from ms_ref.rank import folded_fillers, ranker
 
     words = canonical_words(query[:500])
-    found = [
-        entry_id for entry_id, value, evidence in ranker(kb).score(words) if value >= SUGGEST_FROM and evidence >= 1
-    ][:limit]
+    scored = ranker(kb).score(words)
+    found = [entry_id for entry_id, value, evidence, _n in scored if value >= SUGGEST_FROM and evidence >= 1][:limit]
     content = [w for w in words if w not in folded_fillers()]
     if len(content) == 1:
         found += _completed(kb, content[0])

@@ -69,6 +69,12 @@ QUALIFIERS = frozenset(
         "doctor doctors nurse type kind form version brand name cost price medical medicinal acute chronic mild "
         "severe breastfeed nursing alcohol vaccine vaccines vaccination interaction interactions hair weight "
         "available availability approved approval licence license nhs fda uk us usa eu long term often"
+        # What a question asks about the thing it names ("how is PML treated", "how fast does PPMS progress",
+        # "is MS inherited", "do lesions ever go away"): the thing is still the subject.
+        " treat treated treating cure cured curable heal healed healing progress progressing fast"
+        " inherited inherit hereditary genetic contagious catching last lasts long normal"
+        " range positive negative high low worse better inject injected injecting injects affect affects"
+        " away common rare serious dangerous fatal likely chance chances rate success expect expected"
     ).split()
 )
 # Words that make a query the name of a condition ("motor neurone disease", "Guillain-Barre syndrome"):
@@ -98,6 +104,7 @@ LONE_FACTOR = 0.6
 WEAK_FACTOR = 0.6
 SYNONYM_DISCOUNT = 0.5
 CONCEPT_DISCOUNT = 0.5
+SENTENCE = 5  # words from which a query is a sentence around its subject
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
 
@@ -374,7 +381,8 @@ class Ranker:
         if word == "ms":
             return max(base, MS_MAIN_WEIGHT) if ms_main else MS_WEIGHT * base
         if word in self.qualifiers:
-            return QUALIFIER_WEIGHT * base
+            # Unmatched, a qualifier is the sentence around the subject ("what is a normal NfL level").
+            return QUALIFIER_WEIGHT * base if matched else min(FILLER_WEIGHT, QUALIFIER_WEIGHT * base)
         if not matched and word in CONDITION_WORDS:
             return max(base, CONDITION_WEIGHT)  # "motor neurone disease" names a disease: the neurone is not it
         if not matched and word in TOPIC_WORDS:
@@ -418,9 +426,10 @@ class Ranker:
         same = sorted((distance, known) for known, distance, _index in found if known[:1] == word[:1])
         return str(same[0][1]) if same else None
 
-    def score(self, words: list[str]) -> list[tuple[str, float, int]]:
-        """(entry id, score in 0..1, evidence), best first, for the canonical words of a query; evidence is
-        how many of the query's meaningful words the entry has.
+    def score(self, words: list[str]) -> list[tuple[str, float, int, bool]]:
+        """(entry id, score in 0..1, evidence, named), best first, for the canonical words of a query;
+        evidence is how many of the query's meaningful words the entry has; named, whether the query has one
+        of its names or aliases in full, with a word that is not everyday English.
 
         cover    the weighted share of the query's words found in any of an entry's names, aliases,
                  everyday phrases or summary, each find counted at its field's weight;
@@ -496,7 +505,7 @@ class Ranker:
         # other words of a query that names a treatment ("Kesimpta Sensoready pen", "baclofen pump refill",
         # "can I breastfeed on Copaxone") are about that treatment.
         naming = set().union(*named.values()) if named else set()
-        scored: list[tuple[str, float, int]] = []
+        scored: list[tuple[str, float, int, bool]] = []
         for entry_key, finds in found.items():
             # An entry found only through "MS", a filler or a qualifier, or only through one word of its
             # summary ("cancer" in a drug's warnings), is no answer.
@@ -534,7 +543,18 @@ class Ranker:
                 w in meaningful and readings[w][0] not in self.everyday for w in finds
             ) and not (ms_main and "ms" in finds):
                 value *= WEAK_FACTOR
-            scored.append((entry_key, min(value, 1.0), sum(1 for w in finds if w in meaningful)))
+            # Named in full by a word that is not everyday English ("gabapentin", "Kesimpta", "PML"), the rest
+            # of the query nothing but fillers and qualifiers ("what is a normal NfL level"), or a sentence
+            # around it ("where on the body do you inject Kesimpta") with at most one rarer word ("does
+            # Copaxone leave lumps where you inject it"); not "FLAIR bartending" or "solar flare today".
+            unfound = [readings[w][0] for w in meaningful if w not in finds and w.isalpha()]
+            rare_name = any(
+                readings[w][0] not in self.everyday for w in named.get(entry_key, ()) if w in meaningful
+            ) and (
+                not unfound
+                or (len(query) >= SENTENCE and sum(1 for w in unfound if w not in self.everyday) <= 1)
+            )
+            scored.append((entry_key, min(value, 1.0), sum(1 for w in finds if w in meaningful), rare_name))
         return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
@@ -559,4 +579,6 @@ _ENDINGS = (
     ("ly", ""),
     ("er", ""),
     ("ness", ""),
+    ("ize", "ization"),  # catheterise (folded to -ize) -> catheterization
+    ("ate", "ation"),  # vaccinate -> vaccination
 )
