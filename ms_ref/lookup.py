@@ -66,7 +66,7 @@ _QUALIFIERS = frozenset(
     "symptom disease syndrome active mg mcg microgram ml unit iu dosing".split()
 )
 # Words joining names in one query ("ocrelizumab vs natalizumab"): dropped when looking for several names.
-_CONNECTORS = frozenset("and or vs versus compared compare to against".split())
+_CONNECTORS = frozenset("and or vs versus compared compare to against difference differences between".split())
 
 
 _FOLDED: dict[str, str] = {}
