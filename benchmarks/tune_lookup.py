@@ -28,6 +28,7 @@ RANK_GRID = {
     "CONCEPT_DISCOUNT": [0.5],
     "GROUP_UNMATCHED": [0.2, 0.5, 1.0],
     "LONE_FACTOR": [0.4, 0.6, 0.8, 1.0],
+    "SPREAD": [0.5, 0.6, 0.7, 0.85, 1.0],
 }
 # An answer to a query outside MS costs as much as this many right answers.
 FALSE_COST = 4
@@ -42,6 +43,8 @@ THRESHOLD_GRID = {
     "RATIO_MULTI": [0.4, 0.6],
     "ANSWER_NAMED": [0.1, 0.12, 0.15, 0.2],
     "RATIO_NAMED": [0.25, 0.35, 0.5],
+    "ANSWER_SENTENCE": [0.04, 0.06, 0.08, 0.1, 0.15],
+    "RATIO_SENTENCE": [0.4, 0.5, 0.6],
 }
 
 
@@ -100,21 +103,22 @@ def main() -> int:
     for values in itertools.product(*RANK_GRID.values()):
         setting = dict(zip(RANK_GRID, values))
         for name in ("COVER_POWER", "PHRASE_FLOOR", "FILLER_WEIGHT", "EVERYDAY_MATCHED", "WEAK_FACTOR", "SYNONYM_DISCOUNT",
-                     "CONCEPT_DISCOUNT", "GROUP_UNMATCHED", "LONE_FACTOR"):
+                     "CONCEPT_DISCOUNT", "GROUP_UNMATCHED", "LONE_FACTOR", "SPREAD"):
             setattr(rank, name, setting[name])
         rank.FIELD_WEIGHT[rank.SUMMARY] = setting["SUMMARY"]
         ranker = rank.Ranker(kb)
         scored = [
-            (expected, fallback, ranker.score(lookup.canonical_words(query[:500])))
+            (expected, fallback, ranker.score(words), len(words))
             for query, expected, fallback in reaching
+            for words in [lookup.canonical_words(query[:500])]
         ]
         for thresholds in itertools.product(*THRESHOLD_GRID.values()):
             chosen = dict(zip((name.lower() for name in THRESHOLD_GRID), thresholds))
             if chosen["listed"] > chosen["answer"] or chosen["answer_low"] > chosen["answer"]:
                 continue
             good, false = 0, 0
-            for expected, fallback, ranked in scored:
-                found = lookup.choose(ranked, **chosen)
+            for expected, fallback, ranked, length in scored:
+                found = lookup.choose(ranked, length, **chosen)
                 ids, ambiguous = (found, len(found) > 1) if found else (fallback, len(fallback) > 1)
                 good += right(ids, ambiguous, expected)
                 false += expected == "-" and bool(ids)

@@ -129,15 +129,15 @@ def _allowance(length: int) -> int:
 # Thresholds on ms_ref.rank scores (0..1), set on the development queries (benchmarks/lookup_eval.py):
 # answer one entry from ANSWER up when the next is clearly behind (below MARGIN of the best); list the
 # close candidates (within NEAR of the best) from LIST up; below that, nothing.
-ANSWER = 0.5
+ANSWER = 0.45
 MARGIN = 0.9
 # A lower score answers too when nothing else comes near ("there's a dark smudge in the centre of what I
 # look at": its words are everyday English, and only one entry has them).
 ANSWER_LOW = 0.25
-RATIO_LOW = 0.5
+RATIO_LOW = 0.4
 # Two or more of the query's own words found in one entry, and nothing else close, answer from lower still
 # ("my fingertips have a constant prickly buzzing feeling").
-ANSWER_MULTI = 0.15
+ANSWER_MULTI = 0.25
 RATIO_MULTI = 0.6
 # A query that names one entry in full by a word that is not everyday English, with a sentence around it
 # ("where on the body do you inject Kesimpta", "can you drink alcohol on baclofen"), is about that entry
@@ -145,6 +145,12 @@ RATIO_MULTI = 0.6
 # words, as "intrathecal baclofen" does, do not count).
 ANSWER_NAMED = 0.1
 RATIO_NAMED = 0.25
+# A sentence ("I've had two falls this week, one in the garden and one in the shower") covers few of its
+# words with any entry, so its scores are low: two or more of its words in one entry, far ahead of the
+# next, answer from lower still.
+SENTENCE = 8
+ANSWER_SENTENCE = 0.15
+RATIO_SENTENCE = 0.6
 LIST = 0.45
 NEAR = 0.75
 MAX_LISTED = 8
@@ -236,12 +242,13 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
     """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough."""
     from ms_ref.rank import ranker
 
-    chosen = choose(ranker(kb).score(words))
+    chosen = choose(ranker(kb).score(words), len(words))
     return _found(chosen, "ranked") if chosen else None
 
 
 def choose(
     scored: list[tuple[str, float, int, bool]],
+    length: int,
     answer: float = ANSWER,
     margin: float = MARGIN,
     answer_low: float = ANSWER_LOW,
@@ -252,9 +259,11 @@ def choose(
     ratio_multi: float = RATIO_MULTI,
     answer_named: float = ANSWER_NAMED,
     ratio_named: float = RATIO_NAMED,
+    answer_sentence: float = ANSWER_SENTENCE,
+    ratio_sentence: float = RATIO_SENTENCE,
 ) -> list[str]:
-    """The ranker's answer (one id), its close candidates (several) or nothing, by the thresholds above
-    (benchmarks/tune_lookup.py tries others through the keywords)."""
+    """The ranker's answer (one id), its close candidates (several) or nothing, for a query of `length`
+    words, by the thresholds above (benchmarks/tune_lookup.py tries others through the keywords)."""
     if not scored:
         return []
     best, top, evidence, named = scored[0]
@@ -264,6 +273,7 @@ def choose(
         or (top >= answer_low and second < top * ratio_low)
         or (evidence >= 2 and top >= answer_multi and second < top * ratio_multi)
         or (named and top >= answer_named and not any(n for _i, v, _e, n in scored[1:] if v >= top * ratio_named))
+        or (length >= SENTENCE and evidence >= 2 and top >= answer_sentence and second < top * ratio_sentence)
     ):
         return [best]
     if top >= listed:

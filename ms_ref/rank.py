@@ -104,6 +104,7 @@ LONE_FACTOR = 0.6
 WEAK_FACTOR = 0.6
 SYNONYM_DISCOUNT = 0.5
 CONCEPT_DISCOUNT = 0.5
+SPREAD = 0.7
 SENTENCE = 5  # words from which a query is a sentence around its subject
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
@@ -465,6 +466,7 @@ class Ranker:
         phrase: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # entry -> the query words of a name or alias it has in full
         strong: set[str] = set()  # entries found through more than everyday words
+        best_key: dict[str, tuple[float, set[str]]] = {}  # entry -> the query words its best key has
         for number in candidates:
             entry_id, field, key = self.keys[number]
             if not entry_id:  # the key of an entry a user's entry replaced
@@ -501,6 +503,10 @@ class Ranker:
             finds = found.setdefault(entry_key, {})
             for word, (_hit, discount) in hits.items():
                 finds[word] = max(finds.get(word, 0.0), weight * discount)
+            key_value = sum(self.weight(readings[w][0], True, alone, ms_main) * weight * d
+                            for w, (_h, d) in hits.items())
+            if key_value > best_key.get(entry_key, (0.0, set()))[0]:
+                best_key[entry_key] = (key_value, set(hits))
         # Words that name an entry in full ("PML" in "Tysabri PML risk") keep their weight everywhere; the
         # other words of a query that names a treatment ("Kesimpta Sensoready pen", "baclofen pump refill",
         # "can I breastfeed on Copaxone") are about that treatment.
@@ -513,8 +519,14 @@ class Ranker:
             if not useful or (entry_key not in phrase and useful < 2):
                 continue
             treatment = entry_key in named and entry_key in self.treatments
-            got = sum(self.weight(readings[w][0], True, alone, ms_main) * f for w, f in finds.items())
-            missing = 0.0
+            # Words found in the entry's best key count in full; words found only in its other keys count
+            # SPREAD of theirs (with many everyday phrases, an entry has most everyday words somewhere).
+            in_best = best_key.get(entry_key, (0.0, set()))[1]
+            got = missing = 0.0
+            for w, f in finds.items():
+                share = self.weight(readings[w][0], True, alone, ms_main) * f
+                got += share if w in in_best else SPREAD * share
+                missing += 0.0 if w in in_best else (1 - SPREAD) * share
             for w in query:
                 if w in finds:
                     continue

@@ -165,6 +165,9 @@ def name_list(kb: KnowledgeBase, ids: list[str]) -> list[str]:
     return [Ref(kb.name(i)) for i in ids]
 
 
+LAY_SHOWN = 8
+
+
 def display_value(kb: KnowledgeBase, key: str, value: object) -> Cell:
     """How one field reads to a person."""
     if value is None:
@@ -184,6 +187,9 @@ def display_value(kb: KnowledgeBase, key: str, value: object) -> Cell:
         return name_list(kb, value)
     if key == "family":
         return kb.name(str(value))
+    if key == "lay_terms" and isinstance(value, list) and len(value) > LAY_SHOWN:
+        # The ranker reads them all; a person needs a few to recognise the entry (JSON has every one).
+        return [str(item) for item in value[:LAY_SHOWN]] + [f"and {len(value) - LAY_SHOWN} more"]
     if isinstance(value, list):
         return [str(item) for item in value]
     return str(value)
