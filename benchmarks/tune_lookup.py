@@ -29,6 +29,8 @@ RANK_GRID = {
     "GROUP_UNMATCHED": [0.2, 0.5, 1.0],
     "LONE_FACTOR": [0.4, 0.6, 0.8, 1.0],
     "SPREAD": [0.5, 0.6, 0.7, 0.85, 1.0],
+    "VECTOR_POWER": [0.0, 1.0, 1.5],
+    "VECTOR_PIVOT": [0.55, 0.6, 0.65],
 }
 # An answer to a query outside MS costs as much as this many right answers.
 FALSE_COST = 4
@@ -103,7 +105,7 @@ def main() -> int:
     for values in itertools.product(*RANK_GRID.values()):
         setting = dict(zip(RANK_GRID, values))
         for name in ("COVER_POWER", "PHRASE_FLOOR", "FILLER_WEIGHT", "EVERYDAY_MATCHED", "WEAK_FACTOR", "SYNONYM_DISCOUNT",
-                     "CONCEPT_DISCOUNT", "GROUP_UNMATCHED", "LONE_FACTOR", "SPREAD"):
+                     "CONCEPT_DISCOUNT", "GROUP_UNMATCHED", "LONE_FACTOR", "SPREAD", "VECTOR_POWER", "VECTOR_PIVOT"):
             setattr(rank, name, setting[name])
         rank.FIELD_WEIGHT[rank.SUMMARY] = setting["SUMMARY"]
         ranker = rank.Ranker(kb)

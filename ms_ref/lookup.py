@@ -129,7 +129,7 @@ def _allowance(length: int) -> int:
 # Thresholds on ms_ref.rank scores (0..1), set on the development queries (benchmarks/lookup_eval.py):
 # answer one entry from ANSWER up when the next is clearly behind (below MARGIN of the best); list the
 # close candidates (within NEAR of the best) from LIST up; below that, nothing.
-ANSWER = 0.45
+ANSWER = 0.35
 MARGIN = 0.9
 # A lower score answers too when nothing else comes near ("there's a dark smudge in the centre of what I
 # look at": its words are everyday English, and only one entry has them).
@@ -137,8 +137,8 @@ ANSWER_LOW = 0.25
 RATIO_LOW = 0.4
 # Two or more of the query's own words found in one entry, and nothing else close, answer from lower still
 # ("my fingertips have a constant prickly buzzing feeling").
-ANSWER_MULTI = 0.25
-RATIO_MULTI = 0.6
+ANSWER_MULTI = 0.15
+RATIO_MULTI = 0.4
 # A query that names one entry in full by a word that is not everyday English, with a sentence around it
 # ("where on the body do you inject Kesimpta", "can you drink alcohol on baclofen"), is about that entry
 # when no other entry it names comes near (entries that only mention the name, or have it among other
@@ -149,9 +149,9 @@ RATIO_NAMED = 0.25
 # words with any entry, so its scores are low: two or more of its words in one entry, far ahead of the
 # next, answer from lower still.
 SENTENCE = 8
-ANSWER_SENTENCE = 0.15
+ANSWER_SENTENCE = 0.2
 RATIO_SENTENCE = 0.6
-LIST = 0.45
+LIST = 0.35
 NEAR = 0.75
 MAX_LISTED = 8
 
@@ -210,6 +210,10 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
         if len(prefixed) == 1:
             return _found(prefixed, "prefix")
+    last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
+    # Several whole names in one query, and nothing else ("tysabri pml", "ocrelizumab vs natalizumab"): list them all.
+    if len(last) > 1 and all(word in canon for word in last):
+        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
     ranked = _ranked(kb, words)
     if ranked is not None:
         return ranked
@@ -220,10 +224,6 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         started = _completed(kb, content[0])
         if started:
             return _found(started, "prefix")
-    last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
-    # Several names in one query ("tysabri pml", "ocrelizumab vs natalizumab"): list them all.
-    if len(last) > 1 and all(word in canon for word in last):
-        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
     for variant in variants:
         phrase = " ".join(variant)
         if all(w in everyday or w in lookalikes for w in variant):

@@ -22,6 +22,7 @@ Builtin modules only at the top; rapidfuzz is imported only to correct a misspel
 from __future__ import annotations
 
 import math
+from array import array
 
 from ms_ref.words import STOPWORDS
 
@@ -105,6 +106,11 @@ WEAK_FACTOR = 0.6
 SYNONYM_DISCOUNT = 0.5
 CONCEPT_DISCOUNT = 0.5
 SPREAD = 0.7
+# How much the meaning of the words (ms_ref.vectors) weighs: a candidate whose centroid has cosine c with the
+# query's vector has its score times (c / VECTOR_PIVOT) ** VECTOR_POWER (0 turns it off).
+VECTOR_POWER = 1.0
+VECTOR_PIVOT = 0.6
+VECTOR_FLOOR = 0.01
 SENTENCE = 5  # words from which a query is a sentence around its subject
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
@@ -117,9 +123,46 @@ def key_words(text: str) -> list[str]:
 
 
 def build(entries: dict[str, Entry]) -> dict[str, object]:
-    """The ranker's index: keys (entry id, field, words), token -> key numbers, token -> entry count."""
+    """The ranker's index: keys (entry id, field, words), token -> key numbers, token -> entry count, and
+    the word vectors with each entry's centroid (ms_ref.vectors)."""
     treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
-    return _indexed(entry_keys(entries), treatments)
+    keys = entry_keys(entries)
+    index = _indexed(keys, treatments)
+    scales, table = word_vectors()
+    df: dict[str, int] = index["df"]  # type: ignore[assignment]
+    index["vectors"] = table
+    index["vecmeta"] = {"scales": array("f", scales).tobytes()}
+    index["centroids"] = _centroids(keys, table, df, int(index["entries"]), scales)  # type: ignore[call-overload]
+    return index
+
+
+def _centroids(
+    keys: list[tuple[str, int, list[str]]], table: dict[str, bytes], df: dict[str, int], total: int,
+    scales: list[float],
+) -> dict[str, bytes]:
+    from ms_ref.vectors import centroids
+
+    fillers = _folded(FILLERS)
+
+    def weight(word: str) -> float:
+        return math.log(1.0 + max(total, 1) / (df.get(word, 0) + 0.5))
+
+    plain = ((i, [w for w in words if not w.startswith("@") and w not in fillers]) for i, _f, words in keys if i)
+    return centroids(plain, table, weight, scales)
+
+
+_VECTORS: list[tuple[list[float], dict[str, bytes]]] = []
+
+
+def word_vectors() -> tuple[list[float], dict[str, bytes]]:
+    """The scales and word vectors of ms_ref/vectors.bin (read once; compiling only)."""
+    if not _VECTORS:
+        import os
+
+        from ms_ref.vectors import read_file
+
+        _VECTORS.append(read_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.bin")))
+    return _VECTORS[0]
 
 
 def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
@@ -205,7 +248,7 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
             postings.setdefault(word, []).append(start + offset)
     touched = {bucket(word) for word in postings}
     for number in range(BUCKETS):
-        for prefix in ("rankindex", "ranksyn"):
+        for prefix in ("rankindex", "ranksyn", "vec"):
             name = f"{prefix}/{number}"
             if prefix == "rankindex" and number in touched:
                 table: dict[str, list[int]] = dict(reuse.blob(name) or {})  # type: ignore[call-overload]
@@ -221,6 +264,15 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
                 found[name] = reuse.blob(name)
     raw = reuse.raw("rankwords")
     found["rankwords"] = raw if raw is not None else reuse.blob("rankwords")
+    raw = reuse.raw("vecmeta")
+    found["vecmeta"] = raw if raw is not None else reuse.blob("vecmeta")
+    # Centroids: the shipped ones, less the replaced entries', plus the new entries' own.
+    centres: dict[str, bytes] = {
+        i: c for i, c in dict(reuse.blob("centroids") or {}).items() if i not in fresh  # type: ignore[call-overload]
+    }
+    scales, vectors = word_vectors()
+    centres.update(_centroids(added, vectors, df, len(ids), scales))
+    found["centroids"] = centres
     return found
 
 
@@ -228,11 +280,14 @@ def blobs(index: dict[str, object]) -> dict[str, object]:
     """The ranker's index as store blobs: the core, the index and synonyms by bucket, the word lists."""
     from ms_ref.kb import bucket
 
+    apart = ("index", "synonyms", "everyday", "lookalikes", "vectors", "vecmeta", "centroids")
     found: dict[str, object] = {
-        "rank": {k: v for k, v in index.items() if k not in ("index", "synonyms", "everyday", "lookalikes")},
+        "rank": {k: v for k, v in index.items() if k not in apart},
         "rankwords": {"everyday": index.get("everyday", []), "lookalikes": index.get("lookalikes", [])},
+        "vecmeta": index.get("vecmeta") or {},
+        "centroids": index.get("centroids") or {},
     }
-    for prefix, name in (("rankindex", "index"), ("ranksyn", "synonyms")):
+    for prefix, name in (("rankindex", "index"), ("ranksyn", "synonyms"), ("vec", "vectors")):
         table: dict[str, object] = index.get(name) or {}  # type: ignore[assignment]
         for word, value in table.items():
             found.setdefault(f"{prefix}/{bucket(word)}", {})[word] = value  # type: ignore[index]
@@ -567,7 +622,29 @@ class Ranker:
                 or (len(query) >= SENTENCE and sum(1 for w in unfound if w not in self.everyday) <= 1)
             )
             scored.append((entry_key, min(value, 1.0), sum(1 for w in finds if w in meaningful), rare_name))
+        # A word alone has no context to read it by: "incontinence" stays as ambiguous as its names are.
+        if scored and VECTOR_POWER and len(meaningful) >= 2:
+            scored = self._weighed_by_meaning(scored, [readings[w][0] for w in query])
         return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _weighed_by_meaning(
+        self, scored: list[tuple[str, float, int, bool]], words: list[str]
+    ) -> list[tuple[str, float, int, bool]]:
+        """Each score times (cosine / VECTOR_PIVOT) ** VECTOR_POWER, at most 1: the cosine of the query's
+        meaning and the entry's (ms_ref.vectors). Unchanged where either has no vector."""
+        from ms_ref.vectors import meaning
+
+        found = meaning(self.kb)
+        vector = found.query((w for w in words if w not in self.fillers), self.idf)
+        if vector is None:
+            return scored
+        weighed = []
+        for entry_id, value, evidence, named in scored:
+            cosine = found.cosine(vector, entry_id)
+            if cosine is not None:
+                value = min(1.0, value * (max(cosine, VECTOR_FLOOR) / VECTOR_PIVOT) ** VECTOR_POWER)
+            weighed.append((entry_id, value, evidence, named))
+        return weighed
 
 
 # Word endings tried on a word no entry uses, to find the word it is a form of.

@@ -47,6 +47,8 @@ CODE_FILES = (
     "synonyms.txt",
     "lookalikes.txt",
     "concepts.txt",
+    "vectors.bin",
+    "vectors.py",
     "fulltext.py",
     "annotate.py",
     "kb.py",

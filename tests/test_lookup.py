@@ -45,8 +45,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 
 def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
-    assert report["accuracy"] >= 0.881
-    assert report["false_answer_rate"] <= 3 / 229
+    assert report["accuracy"] >= 0.860
+    assert report["false_answer_rate"] <= 7 / 277
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
@@ -190,3 +190,48 @@ def test_shell_completion_through_typer(shell: str, env: dict[str, str], tmp_pat
 def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:
     payload = json.loads(run("search", "anaphylaxis", "--json").out)
     assert payload["results"][0]["matches"][0]["field"]
+
+
+def test_the_word_vectors_file_is_whole_and_folded() -> None:
+    from ms_ref.rank import word_vectors
+
+    scales, table = word_vectors()
+    assert len(scales) == 128 and all(s > 0 for s in scales)
+    assert len(table) >= 9000 and all(len(raw) == 128 for raw in table.values())
+    assert all(lookup.fold(word) == word for word in table)  # stored as queries are folded
+    assert {"tired", "pee", "dizzy", "shaking", "lesion"} <= set(table)
+
+
+@pytest.mark.parametrize(
+    ("word", "near", "far"),
+    [
+        ("exhausted", "fatigue", "optic-neuritis"),
+        ("pee", "urinary-urgency", "diplopia"),
+        ("wobbly", "balance-problems", "constipation"),
+        ("sad", "depression", "spasticity"),
+    ],
+)
+def test_meaning_brings_a_word_nearer_its_entry(kb, word: str, near: str, far: str) -> None:
+    from ms_ref.rank import ranker
+    from ms_ref.vectors import meaning
+
+    found = meaning(kb)
+    vector = found.query([lookup.fold(word)], ranker(kb).idf)
+    assert vector is not None
+    assert found.cosine(vector, near) > found.cosine(vector, far)  # type: ignore[operator]
+
+
+def test_the_ranker_works_without_word_vectors(monkeypatch) -> None:
+    """A store built without ms_ref/vectors.bin (a trimmed install) ranks by the words alone."""
+    from ms_ref import rank
+    from ms_ref.ingest.compile import compile_blobs
+    from ms_ref.kb import memory_store
+
+    monkeypatch.setattr(rank, "_VECTORS", [([], {})])
+    entries = {
+        "fatigue": {"id": "fatigue", "kind": "term", "name": "Fatigue", "lay_terms": ["tired all the time"],
+                    "summary": "A deep tiredness.", "category": "symptoms"},
+    }
+    kb = memory_store(compile_blobs(entries, {"fatigue": ["fatigue"]}, []))  # type: ignore[arg-type]
+    assert kb.blob("centroids") == {}
+    assert lookup.resolve_query(kb, "I am tired all the time")["ids"] == ["fatigue"]

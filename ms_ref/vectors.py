@@ -1,0 +1,120 @@
+"""What words mean, as small vectors: how close a query's meaning is to each entry's.
+
+ms_ref/vectors.bin holds a vector for about 10,000 words (scripts/word_vectors.py: each word passed alone
+through the sentence-embedding model all-MiniLM-L6-v2, reduced to 128 directions, one signed byte each).
+Compiling gives every entry a centroid: the normalised sum of its names', aliases', everyday phrases' and
+summary's vectors, each the rarity-weighted sum of its words. A query's vector is built the same way from
+its words; ms_ref.rank weighs each candidate's score by the cosine of the two, so "I'm drained by ten in
+the morning" sits nearer fatigue than sleep problems, and a sentence about something else (a phone screen
+flickering) sits near nothing in particular.
+
+Builtin modules only: the vectors are read from the store one bucket per word, the centroids as one blob.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from ms_ref.kb import KnowledgeBase
+
+MAGIC = b"MSREFVEC1"
+
+
+def read_file(path: str) -> tuple[list[float], dict[str, bytes]]:
+    """(scale per dimension, word -> its signed bytes) from a vectors file; empty when it is missing."""
+    import os
+    import struct
+
+    if not os.path.isfile(path):
+        return [], {}
+    with open(path, "rb") as handle:
+        data = handle.read()
+    first, _sep, rest = data.partition(b"\n")
+    magic, dims_text, count_text = first.split()
+    if magic != MAGIC:
+        raise ValueError(f"{path}: not a vectors file")
+    dims, count = int(dims_text), int(count_text)
+    scales = list(struct.unpack_from(f"<{dims}f", rest, 0))
+    offset = 4 * dims
+    (length,) = struct.unpack_from("<I", rest, offset)
+    offset += 4
+    words = rest[offset : offset + length].decode("utf-8").split("\n")
+    offset += length
+    if len(words) != count or len(rest) - offset != count * dims:
+        raise ValueError(f"{path}: {len(words)} words and {len(rest) - offset} bytes for {count} x {dims}")
+    return scales, {word: rest[offset + n * dims : offset + (n + 1) * dims] for n, word in enumerate(words)}
+
+
+def combine(
+    words: Iterable[str], vector: Callable[[str], bytes | None], weight: Callable[[str], float], scales: list[float]
+) -> list[float] | None:
+    """The normalised, weighted sum of the vectors of `words` (those that have one), or None."""
+    total = [0.0] * len(scales)
+    found = False
+    for word in words:
+        raw = vector(word)
+        if raw is None:
+            continue
+        found = True
+        factor = weight(word)
+        for n, value in enumerate(array("b", raw)):
+            total[n] += factor * value * scales[n]
+    if not found:
+        return None
+    norm = math.sqrt(sum(v * v for v in total))
+    return [v / norm for v in total] if norm else None
+
+
+def centroids(
+    keys: Iterable[tuple[str, list[str]]], table: dict[str, bytes], weight: Callable[[str], float], scales: list[float]
+) -> dict[str, bytes]:
+    """entry id -> its centroid (float32 bytes): the normalised sum of its keys' normalised vectors."""
+    sums: dict[str, list[float]] = {}
+    for entry_id, words in keys:
+        key = combine(words, table.get, weight, scales)
+        if key is None:
+            continue
+        total = sums.setdefault(entry_id, [0.0] * len(scales))
+        for n, value in enumerate(key):
+            total[n] += value
+    found: dict[str, bytes] = {}
+    for entry_id, total in sums.items():
+        norm = math.sqrt(sum(v * v for v in total))
+        if norm:
+            found[entry_id] = array("f", [v / norm for v in total]).tobytes()
+    return found
+
+
+class Meaning:
+    """The vectors of one knowledge base, read as far as a query needs them."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        meta: dict[str, bytes] = kb.blob("vecmeta") or {}  # type: ignore[assignment]
+        self.scales: list[float] = list(array("f", meta.get("scales") or b""))
+        self._centroids: dict[str, bytes] | None = None
+
+    def vector(self, word: str) -> bytes | None:
+        return self.kb._bucketed("vec", word) or None  # type: ignore[return-value]
+
+    def query(self, words: Iterable[str], weight: Callable[[str], float]) -> list[float] | None:
+        if not self.scales:
+            return None
+        return combine(words, self.vector, weight, self.scales)
+
+    def cosine(self, query: list[float], entry_id: str) -> float | None:
+        if self._centroids is None:
+            self._centroids = self.kb.blob("centroids") or {}  # type: ignore[assignment]
+        raw = self._centroids.get(entry_id)  # type: ignore[union-attr]
+        if raw is None:
+            return None
+        return float(sum(a * b for a, b in zip(query, array("f", raw))))
+
+
+def meaning(kb: KnowledgeBase) -> Meaning:
+    return kb.derived("meaning", Meaning)
