@@ -111,6 +111,7 @@ SPREAD = 0.7
 VECTOR_POWER = 1.0
 VECTOR_PIVOT = 0.6
 VECTOR_FLOOR = 0.01
+VECTOR_CANDIDATES = 16
 SENTENCE = 5  # words from which a query is a sentence around its subject
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
@@ -264,15 +265,27 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
                 found[name] = reuse.blob(name)
     raw = reuse.raw("rankwords")
     found["rankwords"] = raw if raw is not None else reuse.blob("rankwords")
+    raw = reuse.raw("rankcommon")
+    found["rankcommon"] = raw if raw is not None else reuse.blob("rankcommon")
     raw = reuse.raw("vecmeta")
     found["vecmeta"] = raw if raw is not None else reuse.blob("vecmeta")
-    # Centroids: the shipped ones, less the replaced entries', plus the new entries' own.
-    centres: dict[str, bytes] = {
-        i: c for i, c in dict(reuse.blob("centroids") or {}).items() if i not in fresh  # type: ignore[call-overload]
-    }
-    scales, vectors = word_vectors()
-    centres.update(_centroids(added, vectors, df, len(ids), scales))
-    found["centroids"] = centres
+    # Centroids: the shipped ones, less the replaced entries', plus the new entries' own, from the word
+    # vectors the store already holds (only the buckets of the new entries' words are read).
+    meta: dict[str, bytes] = reuse.blob("vecmeta") or {}  # type: ignore[assignment]
+    scales = list(array("f", meta.get("scales") or b""))
+    vectors: dict[str, bytes] = {}
+    for word in {w for _i, _f, words in added for w in words}:
+        raw_vector = reuse._bucketed("vec", word)
+        if raw_vector is not None:
+            vectors[word] = raw_vector  # type: ignore[assignment]
+    centres = _centroids(added, vectors, df, len(ids), scales) if scales else {}
+    for number in range(BUCKETS):
+        name = f"centroid/{number}"
+        shipped: dict[str, bytes] = reuse.blob(name) or {}  # type: ignore[assignment]
+        table_now = {i: c for i, c in shipped.items() if i not in fresh}
+        table_now.update({i: c for i, c in centres.items() if bucket(i) == number})
+        if table_now:
+            found[name] = table_now
     return found
 
 
@@ -280,14 +293,15 @@ def blobs(index: dict[str, object]) -> dict[str, object]:
     """The ranker's index as store blobs: the core, the index and synonyms by bucket, the word lists."""
     from ms_ref.kb import bucket
 
-    apart = ("index", "synonyms", "everyday", "lookalikes", "vectors", "vecmeta", "centroids")
+    apart = ("index", "synonyms", "everyday", "lookalikes", "vectors", "vecmeta", "centroids", "common")
     found: dict[str, object] = {
         "rank": {k: v for k, v in index.items() if k not in apart},
         "rankwords": {"everyday": index.get("everyday", []), "lookalikes": index.get("lookalikes", [])},
         "vecmeta": index.get("vecmeta") or {},
-        "centroids": index.get("centroids") or {},
+        "rankcommon": index.get("common") or [],
     }
-    for prefix, name in (("rankindex", "index"), ("ranksyn", "synonyms"), ("vec", "vectors")):
+    tables = (("rankindex", "index"), ("ranksyn", "synonyms"), ("vec", "vectors"), ("centroid", "centroids"))
+    for prefix, name in tables:
         table: dict[str, object] = index.get(name) or {}  # type: ignore[assignment]
         for word, value in table.items():
             found.setdefault(f"{prefix}/{bucket(word)}", {})[word] = value  # type: ignore[index]
@@ -316,6 +330,8 @@ def _indexed(keys: list[tuple[str, int, list[str]]], treatments: set[str]) -> di
             for word, others in _resource_lines("synonyms.txt")
             if (kept := [other for other in others if other in holders and other != word])
         },
+        # The 20,000 most frequent English words: a name among them ("flare") may be meant in its English sense.
+        "common": sorted(common_words()),
         # English words that look like words of the entries ("reflux", "reflex"): never read as misspellings.
         "lookalikes": sorted({word for word, _rest in _resource_lines("lookalikes.txt")} - set(holders)),
         "fillers": sorted(_folded(FILLERS)),
@@ -349,6 +365,13 @@ def everyday_words() -> set[str]:
 
         _EVERYDAY.append({fold(word) for word, _rest in _resource_lines("everyday.txt")})
     return _EVERYDAY[0]
+
+
+def common_words() -> set[str]:
+    """The 20,000 most frequent English words (ms_ref/common.txt, from wordfreq), folded as queries are."""
+    from ms_ref.lookup import fold
+
+    return {fold(word) for word, _rest in _resource_lines("common.txt")}
 
 
 def concept_map() -> dict[str, str]:
@@ -420,6 +443,12 @@ class Ranker:
     @property
     def lookalikes(self) -> frozenset[str]:
         return self._list("lookalikes")
+
+    @property
+    def common(self) -> frozenset[str]:
+        if "common" not in self._words:
+            self._words["common"] = frozenset(self.kb.blob("rankcommon") or ())  # type: ignore[call-overload]
+        return self._words["common"]
 
     def idf(self, word: str) -> float:
         return math.log(1.0 + self.total / (self.df.get(word, 0) + 0.5))
@@ -610,14 +639,14 @@ class Ranker:
                 w in meaningful and readings[w][0] not in self.everyday for w in finds
             ) and not (ms_main and "ms" in finds):
                 value *= WEAK_FACTOR
-            # Named in full by a word that is not everyday English ("gabapentin", "Kesimpta", "PML"), the rest
+            # Named in full by a word that is not common English ("gabapentin", "Kesimpta", "PML"), the rest
             # of the query nothing but fillers and qualifiers ("what is a normal NfL level"), or a sentence
             # around it ("where on the body do you inject Kesimpta") with at most one rarer word ("does
             # Copaxone leave lumps where you inject it"); not "FLAIR bartending" or "solar flare today".
             unfound = [readings[w][0] for w in meaningful if w not in finds and w.isalpha()]
             rare_name = any(
-                readings[w][0] not in self.everyday for w in named.get(entry_key, ()) if w in meaningful
-            ) and (
+                readings[w][0] not in self.common for w in named.get(entry_key, ()) if w in meaningful
+            ) and not any(w in TOPIC_WORDS or w in CONDITION_WORDS for w in unfound) and (
                 not unfound
                 or (len(query) >= SENTENCE and sum(1 for w in unfound if w not in self.everyday) <= 1)
             )
@@ -638,13 +667,15 @@ class Ranker:
         vector = found.query((w for w in words if w not in self.fillers), self.idf)
         if vector is None:
             return scored
+        # Only the leading candidates: the others cannot reach an answer or a list however near they are.
+        ranked = sorted(scored, key=lambda item: (-item[1], item[0]))
         weighed = []
-        for entry_id, value, evidence, named in scored:
+        for entry_id, value, evidence, named in ranked[:VECTOR_CANDIDATES]:
             cosine = found.cosine(vector, entry_id)
             if cosine is not None:
                 value = min(1.0, value * (max(cosine, VECTOR_FLOOR) / VECTOR_PIVOT) ** VECTOR_POWER)
             weighed.append((entry_id, value, evidence, named))
-        return weighed
+        return weighed + ranked[VECTOR_CANDIDATES:]
 
 
 # Word endings tried on a word no entry uses, to find the word it is a form of.

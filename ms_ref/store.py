@@ -44,6 +44,7 @@ CODE_FILES = (
     "lookup.py",
     "rank.py",
     "everyday.txt",
+    "common.txt",
     "synonyms.txt",
     "lookalikes.txt",
     "concepts.txt",

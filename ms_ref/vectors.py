@@ -8,7 +8,7 @@ its words; ms_ref.rank weighs each candidate's score by the cosine of the two, s
 the morning" sits nearer fatigue than sleep problems, and a sentence about something else (a phone screen
 flickering) sits near nothing in particular.
 
-Builtin modules only: the vectors are read from the store one bucket per word, the centroids as one blob.
+Builtin modules only: the vectors and the centroids are read from the store one bucket per word or entry.
 """
 
 from __future__ import annotations
@@ -97,7 +97,6 @@ class Meaning:
         self.kb = kb
         meta: dict[str, bytes] = kb.blob("vecmeta") or {}  # type: ignore[assignment]
         self.scales: list[float] = list(array("f", meta.get("scales") or b""))
-        self._centroids: dict[str, bytes] | None = None
 
     def vector(self, word: str) -> bytes | None:
         return self.kb._bucketed("vec", word) or None  # type: ignore[return-value]
@@ -108,9 +107,7 @@ class Meaning:
         return combine(words, self.vector, weight, self.scales)
 
     def cosine(self, query: list[float], entry_id: str) -> float | None:
-        if self._centroids is None:
-            self._centroids = self.kb.blob("centroids") or {}  # type: ignore[assignment]
-        raw = self._centroids.get(entry_id)  # type: ignore[union-attr]
+        raw: bytes | None = self.kb._bucketed("centroid", entry_id)  # type: ignore[assignment]
         if raw is None:
             return None
         return float(sum(a * b for a, b in zip(query, array("f", raw))))

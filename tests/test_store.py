@@ -146,6 +146,16 @@ def test_user_entries_merged_onto_the_prebuilt_store_equal_a_full_build(kb_copy:
             assert lookup.resolve_query(merged.kb, query) == lookup.resolve_query(full.kb, query), query
         letter = "Her MRI shows lesions and damage to the myelin; my word; optic neuritis in my diary; my other word."
         assert annotate.find_terms(merged.kb, letter) == annotate.find_terms(full.kb, letter)
+        # Each entry, a user's own included, has the centroid of its words' meanings (ms_ref.vectors).
+        from array import array
+
+        for entry_id in full.kb.all_entries():
+            ours, theirs = merged.kb._bucketed("centroid", entry_id), full.kb._bucketed("centroid", entry_id)
+            assert (ours is None) == (theirs is None), entry_id
+            if ours is not None:
+                assert max(abs(a - b) for a, b in zip(array("f", ours), array("f", theirs))) < 0.05, entry_id
+        if users == [str(only_new)]:
+            assert merged.kb._bucketed("centroid", "my-other-word") is not None
 
 
 def test_old_cache_files_are_pruned(private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
