@@ -39,6 +39,9 @@ JOINERS = frozenset(" \t\r\n-/\u2010\u2011\u2013")
 # English is not taken for optic neuritis, MS or clinically isolated syndrome.
 CAPITALS_UP_TO = 5
 MAX_WORDS = 8
+# An everyday phrase longer than this is a sentence someone says ("I have to rush to the loo the second I
+# feel it"), which the lookup reads but a letter does not contain word for word.
+MAX_LAY_WORDS = 5
 
 
 def phrase_table(
@@ -82,7 +85,7 @@ def phrase_table(
         ]
         for key, rank in keys:
             words = tuple(canonical_words(key))
-            if not words or len(words) > MAX_WORDS or words in EVERYDAY_PHRASES:
+            if not words or len(words) > (MAX_LAY_WORDS if rank else MAX_WORDS) or words in EVERYDAY_PHRASES:
                 continue
             if len(words) == 1 and (rank == 1 or words[0] in EVERYDAY or len(words[0]) < 2):
                 continue

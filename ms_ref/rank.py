@@ -22,7 +22,6 @@ Builtin modules only at the top; rapidfuzz is imported only to correct a misspel
 from __future__ import annotations
 
 import math
-from array import array
 
 from ms_ref.words import STOPWORDS
 
@@ -129,21 +128,20 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
     treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
     keys = entry_keys(entries)
     index = _indexed(keys, treatments)
-    scales, table = word_vectors()
+    scales, table, rows = word_vectors()
     df: dict[str, int] = index["df"]  # type: ignore[assignment]
-    index["vectors"] = table
-    index["vecmeta"] = {"scales": array("f", scales).tobytes()}
-    index["centroids"] = _centroids(keys, table, df, int(index["entries"]), scales)  # type: ignore[call-overload]
+    index["vectors"] = rows  # where each word's row lies in ms_ref/vectors.bin
+    index["vecmeta"] = {"scales": list(scales), "size": _vectors_size()}
+    total = int(index["entries"])  # type: ignore[call-overload]
+    index["centroids"] = _centroids(keys, table, df, total, scales, _folded(FILLERS))
     return index
 
 
 def _centroids(
     keys: list[tuple[str, int, list[str]]], table: dict[str, bytes], df: dict[str, int], total: int,
-    scales: list[float],
+    scales: list[float], fillers: frozenset[str],
 ) -> dict[str, bytes]:
     from ms_ref.vectors import centroids
-
-    fillers = _folded(FILLERS)
 
     def weight(word: str) -> float:
         return math.log(1.0 + max(total, 1) / (df.get(word, 0) + 0.5))
@@ -152,18 +150,24 @@ def _centroids(
     return centroids(plain, table, weight, scales)
 
 
-_VECTORS: list[tuple[list[float], dict[str, bytes]]] = []
+_VECTORS: list[tuple[list[float], dict[str, bytes], dict[str, int]]] = []
 
 
-def word_vectors() -> tuple[list[float], dict[str, bytes]]:
-    """The scales and word vectors of ms_ref/vectors.bin (read once; compiling only)."""
+def word_vectors() -> tuple[list[float], dict[str, bytes], dict[str, int]]:
+    """The scales, word vectors and row offsets of ms_ref/vectors.bin (read once; compiling only)."""
     if not _VECTORS:
-        import os
-
         from ms_ref.vectors import read_file
 
-        _VECTORS.append(read_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.bin")))
+        _VECTORS.append(read_file())
     return _VECTORS[0]
+
+
+def _vectors_size() -> int:
+    import os
+
+    from ms_ref.vectors import PATH
+
+    return os.path.getsize(PATH) if os.path.isfile(PATH) else 0
 
 
 def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
@@ -208,6 +212,20 @@ def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
     return keys
 
 
+# A key in the store: "entry id<US>field<US>word word ...", one string (marshal reads a list of strings many
+# times faster than a list of tuples of lists); unpacked only for the candidates of a query.
+_KEY = "\x1f"
+
+
+def pack_key(entry_id: str, field: int, words: list[str]) -> str:
+    return f"{entry_id}{_KEY}{field}{_KEY}{' '.join(words)}"
+
+
+def unpack_key(line: str) -> tuple[str, int, list[str]]:
+    entry_id, field, words = line.split(_KEY)
+    return entry_id, int(field), words.split()
+
+
 def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str]) -> dict[str, object]:
     """The ranker's blobs for the shipped data plus a user's entries (`fresh`: new or replacing ones).
 
@@ -217,13 +235,15 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     from ms_ref.kb import BUCKETS, bucket
 
     core: dict[str, object] = dict(reuse.blob("rank") or {})  # type: ignore[call-overload]
-    keys = [(str(i), int(f), list(w)) for i, f, w in core.get("keys") or []]  # type: ignore[attr-defined]
+    packed: list[str] = list(core.get("keys") or [])  # type: ignore[call-overload]
     df: dict[str, int] = dict(core.get("df") or {})  # type: ignore[call-overload]
     old_words: dict[str, set[str]] = {}
-    for number, (entry_id, field, words) in enumerate(keys):
+    for number, line in enumerate(packed):
+        entry_id = line[: line.index(_KEY)]
         if entry_id in fresh:
+            _id, field, words = unpack_key(line)
             old_words.setdefault(entry_id, set()).update(words)
-            keys[number] = ("", field, words)  # this key no longer names an entry
+            packed[number] = pack_key("", field, words)  # this key no longer names an entry
     for gone in old_words.values():
         for word in gone:
             df[word] = df.get(word, 1) - 1
@@ -234,13 +254,13 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     for came in new_words.values():
         for word in came:
             df[word] = df.get(word, 0) + 1
-    start = len(keys)
-    keys.extend(added)
-    ids = {i for i, _f, _w in keys if i}
+    start = len(packed)
+    packed.extend(pack_key(*key) for key in added)
+    ids = {line[: line.index(_KEY)] for line in packed} - {""}
     treatments = set(core.get("treatments") or ()) - fresh  # type: ignore[call-overload]
     treatments |= {i for i in fresh if i in entries and entries[i].get("kind") == "treatment"}
     found: dict[str, object] = {
-        "rank": {**core, "keys": keys, "df": {w: n for w, n in df.items() if n > 0}, "entries": len(ids),
+        "rank": {**core, "keys": packed, "df": {w: n for w, n in df.items() if n > 0}, "entries": len(ids),
                  "treatments": sorted(treatments)},
     }
     postings: dict[str, list[int]] = {}
@@ -271,16 +291,25 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     found["vecmeta"] = raw if raw is not None else reuse.blob("vecmeta")
     # Centroids: the shipped ones, less the replaced entries', plus the new entries' own, from the word
     # vectors the store already holds (only the buckets of the new entries' words are read).
-    meta: dict[str, bytes] = reuse.blob("vecmeta") or {}  # type: ignore[assignment]
-    scales = list(array("f", meta.get("scales") or b""))
+    from ms_ref.vectors import meaning
+
+    reading = meaning(reuse)
+    scales = reading.scales
     vectors: dict[str, bytes] = {}
     for word in {w for _i, _f, words in added for w in words}:
-        raw_vector = reuse._bucketed("vec", word)
+        raw_vector = reading.vector(word)
         if raw_vector is not None:
-            vectors[word] = raw_vector  # type: ignore[assignment]
-    centres = _centroids(added, vectors, df, len(ids), scales) if scales else {}
+            vectors[word] = raw_vector
+    fillers = frozenset(core.get("fillers") or ())  # type: ignore[call-overload]
+    centres = _centroids(added, vectors, df, len(ids), scales, fillers) if scales else {}
+    changed = {bucket(i) for i in fresh}
     for number in range(BUCKETS):
         name = f"centroid/{number}"
+        if number not in changed:  # no entry of this bucket was added or replaced: copied as stored
+            raw = reuse.raw(name)
+            if raw is not None:
+                found[name] = raw
+            continue
         shipped: dict[str, bytes] = reuse.blob(name) or {}  # type: ignore[assignment]
         table_now = {i: c for i, c in shipped.items() if i not in fresh}
         table_now.update({i: c for i, c in centres.items() if bucket(i) == number})
@@ -294,8 +323,10 @@ def blobs(index: dict[str, object]) -> dict[str, object]:
     from ms_ref.kb import bucket
 
     apart = ("index", "synonyms", "everyday", "lookalikes", "vectors", "vecmeta", "centroids", "common")
+    core = {k: v for k, v in index.items() if k not in apart}
+    core["keys"] = [pack_key(*key) for key in index["keys"]]  # type: ignore[attr-defined]
     found: dict[str, object] = {
-        "rank": {k: v for k, v in index.items() if k not in apart},
+        "rank": core,
         "rankwords": {"everyday": index.get("everyday", []), "lookalikes": index.get("lookalikes", [])},
         "vecmeta": index.get("vecmeta") or {},
         "rankcommon": index.get("common") or [],
@@ -374,15 +405,20 @@ def common_words() -> set[str]:
     return {fold(word) for word, _rest in _resource_lines("common.txt")}
 
 
-def concept_map() -> dict[str, str]:
-    """Folded everyday word -> "@group", from ms_ref/concepts.txt."""
-    from ms_ref.lookup import fold
+_CONCEPTS: list[dict[str, str]] = []
 
-    found: dict[str, str] = {}
-    for name, words in _resource_lines("concepts.txt"):
-        for word in words:
-            found.setdefault(fold(word), "@" + name.rstrip(":"))
-    return found
+
+def concept_map() -> dict[str, str]:
+    """Folded everyday word -> "@group", from ms_ref/concepts.txt (read once)."""
+    if not _CONCEPTS:
+        from ms_ref.lookup import fold
+
+        found: dict[str, str] = {}
+        for name, words in _resource_lines("concepts.txt"):
+            for word in words:
+                found.setdefault(fold(word), "@" + name.rstrip(":"))
+        _CONCEPTS.append(found)
+    return _CONCEPTS[0]
 
 
 _RESOURCES: dict[str, list[tuple[str, list[str]]]] = {}
@@ -411,7 +447,7 @@ class Ranker:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         blob: dict[str, object] = kb.blob("rank") or {}  # type: ignore[assignment]
-        self.keys: list[tuple[str, int, list[str]]] = blob.get("keys") or []  # type: ignore[assignment]
+        self.packed: list[str] = blob.get("keys") or []  # type: ignore[assignment]
         self.df: dict[str, int] = blob.get("df") or {}  # type: ignore[assignment]
         self.total = max(int(blob.get("entries") or 0), 1)  # type: ignore[call-overload]
         self.fillers = frozenset(blob.get("fillers") or ())  # type: ignore[call-overload]
@@ -525,6 +561,15 @@ class Ranker:
         if not query:
             return []
         alone = len(query) == 1
+        memo: dict[tuple[str, bool, bool], float] = {}
+
+        def weigh(word: str, matched: bool, single: bool) -> float:
+            """self.weight, remembered: a sentence meets the same words in hundreds of keys."""
+            found = memo.get((word, matched, single))
+            if found is None:
+                found = memo[(word, matched, single)] = self.weight(word, matched, single, ms_main)
+            return found
+
         readings = {word: self.reading(word) for word in query}
         meaningful = {w for w in query if self.meaningful(readings[w][0])}
         # "MS" is the subject of the query when nothing else is ("MS disease", "I've just been diagnosed with
@@ -552,7 +597,7 @@ class Ranker:
         strong: set[str] = set()  # entries found through more than everyday words
         best_key: dict[str, tuple[float, set[str]]] = {}  # entry -> the query words its best key has
         for number in candidates:
-            entry_id, field, key = self.keys[number]
+            entry_id, field, key = unpack_key(self.packed[number])
             if not entry_id:  # the key of an entry a user's entry replaced
                 continue
             entry_key = str(entry_id)
@@ -576,8 +621,8 @@ class Ranker:
             if field < SUMMARY:
                 plain_words = {w for w in key_set if not w.startswith("@")}
                 single = len(plain_words) == 1
-                key_total = sum(self.weight(w, True, single, ms_main) for w in plain_words)
-                key_got = sum(self.weight(hit, True, single, ms_main) * discount for hit, discount in hits.values())
+                key_total = sum(weigh(w, True, single) for w in plain_words)
+                key_got = sum(weigh(hit, True, single) * discount for hit, discount in hits.values())
                 complete = min(key_got / key_total, 1.0) if key_total else 0.0
                 phrase[entry_key] = max(phrase.get(entry_key, 0.0), weight * complete)
                 if field <= ALIAS and complete >= 0.999 and any(w in meaningful for w in matched):
@@ -587,7 +632,7 @@ class Ranker:
             finds = found.setdefault(entry_key, {})
             for word, (_hit, discount) in hits.items():
                 finds[word] = max(finds.get(word, 0.0), weight * discount)
-            key_value = sum(self.weight(readings[w][0], True, alone, ms_main) * weight * d
+            key_value = sum(weigh(readings[w][0], True, alone) * weight * d
                             for w, (_h, d) in hits.items())
             if key_value > best_key.get(entry_key, (0.0, set()))[0]:
                 best_key[entry_key] = (key_value, set(hits))
@@ -608,16 +653,16 @@ class Ranker:
             in_best = best_key.get(entry_key, (0.0, set()))[1]
             got = missing = 0.0
             for w, f in finds.items():
-                share = self.weight(readings[w][0], True, alone, ms_main) * f
+                share = weigh(readings[w][0], True, alone) * f
                 got += share if w in in_best else SPREAD * share
                 missing += 0.0 if w in in_best else (1 - SPREAD) * share
             for w in query:
                 if w in finds:
                     continue
                 if (treatment and w not in naming) or (w in CONDITION_WORDS and "ms" in query):
-                    missing += min(FILLER_WEIGHT, self.weight(readings[w][0], False, alone, ms_main))
+                    missing += min(FILLER_WEIGHT, weigh(readings[w][0], False, alone))
                 else:
-                    missing += self.weight(readings[w][0], False, alone, ms_main)
+                    missing += weigh(readings[w][0], False, alone)
             cover = got / (got + missing) if got else 0.0
             complete = phrase.get(entry_key, 0.0)
             value = cover**COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * complete**PHRASE_POWER)

@@ -8,13 +8,15 @@ its words; ms_ref.rank weighs each candidate's score by the cosine of the two, s
 the morning" sits nearer fatigue than sleep problems, and a sentence about something else (a phone screen
 flickering) sits near nothing in particular.
 
-Builtin modules only: the vectors and the centroids are read from the store one bucket per word or entry.
+Builtin modules only, and no extension module (array, struct): a vector is bytes, one signed byte per
+dimension, read through SIGNED; the vectors and the centroids are read from the store one bucket per word
+or entry.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
+import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,15 +25,19 @@ if TYPE_CHECKING:
     from ms_ref.kb import KnowledgeBase
 
 MAGIC = b"MSREFVEC1"
+SIGNED = [value - 256 if value > 127 else value for value in range(256)]  # a byte as a signed byte
 
 
-def read_file(path: str) -> tuple[list[float], dict[str, bytes]]:
-    """(scale per dimension, word -> its signed bytes) from a vectors file; empty when it is missing."""
-    import os
+PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.bin")
+
+
+def read_file(path: str = PATH) -> tuple[list[float], dict[str, bytes], dict[str, int]]:
+    """(scale per dimension, word -> its signed bytes, word -> the offset of its bytes in the file) of a
+    vectors file; all empty when it is missing."""
     import struct
 
     if not os.path.isfile(path):
-        return [], {}
+        return [], {}, {}
     with open(path, "rb") as handle:
         data = handle.read()
     first, _sep, rest = data.partition(b"\n")
@@ -47,7 +53,9 @@ def read_file(path: str) -> tuple[list[float], dict[str, bytes]]:
     offset += length
     if len(words) != count or len(rest) - offset != count * dims:
         raise ValueError(f"{path}: {len(words)} words and {len(rest) - offset} bytes for {count} x {dims}")
-    return scales, {word: rest[offset + n * dims : offset + (n + 1) * dims] for n, word in enumerate(words)}
+    start = len(first) + 1 + offset  # where the rows begin in the file
+    table = {word: rest[offset + n * dims : offset + (n + 1) * dims] for n, word in enumerate(words)}
+    return scales, table, {word: start + n * dims for n, word in enumerate(words)}
 
 
 def combine(
@@ -62,8 +70,8 @@ def combine(
             continue
         found = True
         factor = weight(word)
-        for n, value in enumerate(array("b", raw)):
-            total[n] += factor * value * scales[n]
+        for n, value in enumerate(raw):
+            total[n] += factor * SIGNED[value] * scales[n]
     if not found:
         return None
     norm = math.sqrt(sum(v * v for v in total))
@@ -73,7 +81,7 @@ def combine(
 def centroids(
     keys: Iterable[tuple[str, list[str]]], table: dict[str, bytes], weight: Callable[[str], float], scales: list[float]
 ) -> dict[str, bytes]:
-    """entry id -> its centroid (float32 bytes): the normalised sum of its keys' normalised vectors."""
+    """entry id -> its centroid: the normalised sum of its keys' normalised vectors, as signed bytes (x 127)."""
     sums: dict[str, list[float]] = {}
     for entry_id, words in keys:
         key = combine(words, table.get, weight, scales)
@@ -86,20 +94,49 @@ def centroids(
     for entry_id, total in sums.items():
         norm = math.sqrt(sum(v * v for v in total))
         if norm:
-            found[entry_id] = array("f", [v / norm for v in total]).tobytes()
+            found[entry_id] = bytes(round(127 * v / norm) % 256 for v in total)
     return found
 
 
 class Meaning:
-    """The vectors of one knowledge base, read as far as a query needs them."""
+    """The vectors of one knowledge base, read as far as a query needs them: the store says where a word's
+    row lies in ms_ref/vectors.bin (one bucket per word), and the row is read from there."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        meta: dict[str, bytes] = kb.blob("vecmeta") or {}  # type: ignore[assignment]
-        self.scales: list[float] = list(array("f", meta.get("scales") or b""))
+        meta: dict[str, object] = kb.blob("vecmeta") or {}  # type: ignore[assignment]
+        self.scales: list[float] = list(meta.get("scales") or [])  # type: ignore[call-overload]
+        self.dims = len(self.scales)
+        self._fd: int | None = None
+        if self.scales:
+            try:
+                fd = os.open(PATH, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                self.scales = []
+            else:
+                if os.fstat(fd).st_size == meta.get("size"):
+                    self._fd = fd
+                else:  # not the file the store was compiled with: read nothing rather than wrong rows
+                    os.close(fd)
+                    self.scales = []
+
+    def __del__(self) -> None:
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
 
     def vector(self, word: str) -> bytes | None:
-        return self.kb._bucketed("vec", word) or None  # type: ignore[return-value]
+        where = self.kb._bucketed("vec", word)
+        if self._fd is None or not isinstance(where, int):
+            return None
+        try:
+            raw = os.pread(self._fd, self.dims, where)
+        except OSError:
+            return None
+        return raw if len(raw) == self.dims else None
 
     def query(self, words: Iterable[str], weight: Callable[[str], float]) -> list[float] | None:
         if not self.scales:
@@ -110,7 +147,7 @@ class Meaning:
         raw: bytes | None = self.kb._bucketed("centroid", entry_id)  # type: ignore[assignment]
         if raw is None:
             return None
-        return float(sum(a * b for a, b in zip(query, array("f", raw))))
+        return sum(a * SIGNED[b] for a, b in zip(query, raw)) / 127.0
 
 
 def meaning(kb: KnowledgeBase) -> Meaning:

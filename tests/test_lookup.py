@@ -195,11 +195,11 @@ def test_json_search_results_carry_scores_and_fields(run, real_data) -> None:
 def test_the_word_vectors_file_is_whole_and_folded() -> None:
     from ms_ref.rank import word_vectors
 
-    scales, table = word_vectors()
+    scales, table, rows = word_vectors()
     assert len(scales) == 128 and all(s > 0 for s in scales)
     assert len(table) >= 9000 and all(len(raw) == 128 for raw in table.values())
     assert all(lookup.fold(word) == word for word in table)  # stored as queries are folded
-    assert {"tired", "pee", "dizzy", "shaking", "lesion"} <= set(table)
+    assert {"tired", "pee", "dizzy", "shaking", "lesion"} <= set(table) == set(rows)
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_the_ranker_works_without_word_vectors(monkeypatch) -> None:
     from ms_ref.ingest.compile import compile_blobs
     from ms_ref.kb import memory_store
 
-    monkeypatch.setattr(rank, "_VECTORS", [([], {})])
+    monkeypatch.setattr(rank, "_VECTORS", [([], {}, {})])
     entries = {
         "fatigue": {"id": "fatigue", "kind": "term", "name": "Fatigue", "lay_terms": ["tired all the time"],
                     "summary": "A deep tiredness.", "category": "symptoms"},
