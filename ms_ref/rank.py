@@ -691,7 +691,7 @@ class Ranker:
             unfound = [readings[w][0] for w in meaningful if w not in finds and w.isalpha()]
             rare_name = any(
                 readings[w][0] not in self.common for w in named.get(entry_key, ()) if w in meaningful
-            ) and not any(w in TOPIC_WORDS or w in CONDITION_WORDS for w in unfound) and (
+            ) and not any(w in CONDITION_WORDS for w in unfound) and (
                 not unfound
                 or (len(query) >= SENTENCE and sum(1 for w in unfound if w not in self.everyday) <= 1)
             )
@@ -716,7 +716,9 @@ class Ranker:
         ranked = sorted(scored, key=lambda item: (-item[1], item[0]))
         weighed = []
         for entry_id, value, evidence, named in ranked[:VECTOR_CANDIDATES]:
-            cosine = found.cosine(vector, entry_id)
+            # An entry the query names ("why does Tecfidera make my face go red") is its subject whatever
+            # the words around the name mean.
+            cosine = None if named else found.cosine(vector, entry_id)
             if cosine is not None:
                 value = min(1.0, value * (max(cosine, VECTOR_FLOOR) / VECTOR_PIVOT) ** VECTOR_POWER)
             weighed.append((entry_id, value, evidence, named))
@@ -745,5 +747,7 @@ _ENDINGS = (
     ("er", ""),
     ("ness", ""),
     ("ize", "ization"),  # catheterise (folded to -ize) -> catheterization
+    ("ized", "ization"),
+    ("ated", "ation"),  # constipated -> constipation
     ("ate", "ation"),  # vaccinate -> vaccination
 )
