@@ -7,7 +7,6 @@ entries come back normalised (dates as ISO text, text stripped, `route` always a
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 
 from ms_ref import spec
@@ -310,6 +309,8 @@ def _expected(what: str, value: object) -> str:
 
 
 def _closest(word: str, choices: list[str]) -> str | None:
+    import difflib  # only for a mistake: importing it costs a user's rebuild about 6 ms
+
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return found[0] if found else None
 
