@@ -63,10 +63,26 @@ def say(message: str, prefix: str = "msref: ") -> None:
         stream = sys.stderr
         if stream is None:
             return
-        stream.write(f"{prefix}{one_line(message)}\n")
+        line = f"{prefix}{one_line(message)}"
+        if len(line) > 40 and stream.isatty():  # a person reads it: wrapped between words, not mid-word
+            line = _wrapped(line, len(prefix) + len(message) - len(message.lstrip(" ")), stream)
+        stream.write(f"{line}\n")
         stream.flush()
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _wrapped(line: str, indent: int, stream: object) -> str:
+    """`line` wrapped to the terminal's width, its later lines indented under the first's text."""
+    from ms_ref.render.terminal import cell_width, width_of
+
+    width = width_of(stream)
+    if cell_width(line) <= width or width < 30:
+        return line
+    import textwrap
+
+    return textwrap.fill(line, width=width, subsequent_indent=" " * (indent + 2), break_on_hyphens=False,
+                         break_long_words=False)
 
 
 def try_help(command: str | None) -> str:

@@ -143,6 +143,20 @@ def test_lines_fit_the_terminal_and_urls_stay_whole(columns: int) -> None:
         assert url.rstrip(".,;)") in cited or any(c.startswith(url) and len(c) == len(url) for c in cited), url
 
 
+def test_messages_wrap_between_words_on_a_terminal_and_stay_one_line_when_piped() -> None:
+    term = Terminal(["explain", "incontinence"], columns=60)
+    assert term.finish() == 1
+    shown = plain(term.output)
+    lines = [line for line in shown.split("\n") if line.strip()]
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "cannot control" in shown.replace("\n    ", " ")  # the meaning reads whole, not cut mid-word
+    assert any(line.startswith("    ") and not line.strip().startswith("msref") for line in lines)  # indented
+    piped = subprocess.run([sys.executable, "-m", "ms_ref", "explain", "incontinence"], capture_output=True,
+                           text=True, env=msref_env(MSREF_DATA_DIR=str(REAL_DATA), COLUMNS="60"), timeout=60)
+    assert piped.returncode == 1
+    assert any(len(line) > 60 for line in piped.stderr.splitlines())  # a log keeps one line per message
+
+
 def _vocabulary(*args: str) -> set[str]:
     """Every word of the same answer in Markdown, whose table cells are never wrapped: a word on the terminal
     outside this set was cut in two."""
