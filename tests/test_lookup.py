@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from benchmarks.lookup_eval import DEV, TEST, evaluate, load_queries, unseen_test
+from benchmarks.lookup_eval import DEV, TEST, TEST2, evaluate, load_queries, unseen_test
 from ms_ref import fulltext, lookup
 from tests.conftest import REAL_DATA
 
@@ -32,21 +32,27 @@ def test_the_two_parts_are_large_varied_and_apart() -> None:
 
 def test_held_out_figures_do_not_drop(kb) -> None:
     """Pinned at the figures measured when the lookup was last changed (python -m benchmarks.lookup_eval):
-    87.7% top-1 and 3 answers to the 62 queries outside MS; on the 305 held-out queries the dev part does
-    not also hold, 83.3% and 3 of 44."""
-    test = load_queries(TEST)
-    report = evaluate(kb, test)
-    assert report["accuracy"] >= 0.876
-    assert report["false_answer_rate"] <= 3 / 62
-    unseen = evaluate(kb, unseen_test(load_queries(DEV), test))
-    assert unseen["accuracy"] >= 0.832
-    assert unseen["false_answer_rate"] <= 3 / 44
+    88.8% top-1 and 5 answers to the 62 queries outside MS; on the 305 held-out queries the dev part does
+    not also hold, 84.9% and 5 of 44. The second held-out batch: 84.9% and 5 of 77; without the queries the
+    dev part also holds, 80.8% and 5 of 69."""
+    dev = load_queries(DEV)
+    for path, (accuracy, false, unseen_accuracy, unseen_false) in (
+        (TEST, (0.887, 5 / 62, 0.849, 5 / 44)),
+        (TEST2, (0.848, 5 / 77, 0.807, 5 / 69)),
+    ):
+        rows = load_queries(path)
+        report = evaluate(kb, rows)
+        assert report["accuracy"] >= accuracy, path.name
+        assert report["false_answer_rate"] <= false, path.name
+        unseen = evaluate(kb, unseen_test(dev, rows))
+        assert unseen["accuracy"] >= unseen_accuracy, path.name
+        assert unseen["false_answer_rate"] <= unseen_false, path.name
 
 
 def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
-    assert report["accuracy"] >= 0.860
-    assert report["false_answer_rate"] <= 7 / 277
+    assert report["accuracy"] >= 0.864
+    assert report["false_answer_rate"] <= 6 / 277
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
@@ -56,7 +62,7 @@ def test_vocabulary_and_seed_words_answer(kb) -> None:
     assert len({row["glossary"] for row in rows}) >= 5
     assert sum(row["scope"] == "out" for row in rows) / len(rows) <= 0.05
     share, misses = coverage(kb, in_scope_terms(rows))
-    assert share >= 0.95, misses
+    assert share >= 0.985, misses  # 98.9% measured (python -m benchmarks.vocabulary_eval)
     assert coverage(kb, SEED_WORDS) == (1.0, [])
 
 
