@@ -158,7 +158,10 @@ def word_vectors() -> tuple[list[float], dict[str, bytes], dict[str, int]]:
     if not _VECTORS:
         from ms_ref.vectors import read_file
 
-        _VECTORS.append(read_file())
+        try:
+            _VECTORS.append(read_file())
+        except (OSError, ValueError, UnicodeDecodeError):  # a damaged file: rank by the words alone
+            _VECTORS.append(([], {}, {}))
     return _VECTORS[0]
 
 

@@ -233,7 +233,8 @@ def code_hash() -> int:
     for path in _code_paths():
         try:
             with open(path, "rb") as handle:
-                value = zlib.crc32(handle.read(), value)
+                # vectors.bin (1.4 MB) begins with a line holding the checksum of the rest: read that line.
+                value = zlib.crc32(handle.readline() if path.endswith(".bin") else handle.read(), value)
         except OSError:
             value = zlib.crc32(path.encode(), value)
     return value

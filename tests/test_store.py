@@ -137,6 +137,10 @@ def test_user_entries_merged_onto_the_prebuilt_store_equal_a_full_build(kb_copy:
         assert full.problems == merged.problems == []
         assert merged.kb.all_entries() == full.kb.all_entries()
         assert _all_postings(merged.kb) == _all_postings(full.kb)
+        for table in ("names", "canon", "unordered"):  # buckets copied or rebuilt, the same either way
+            for number in range(64):
+                ours, theirs = merged.kb.blob(f"{table}/{number}") or {}, full.kb.blob(f"{table}/{number}") or {}
+                assert {k: sorted(v) for k, v in ours.items()} == {k: sorted(v) for k, v in theirs.items()}
         assert merged.kb.overrides == full.kb.overrides
         from ms_ref import annotate, lookup
 

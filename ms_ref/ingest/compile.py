@@ -68,13 +68,22 @@ def compile_blobs(
         links = {name: found.get(name, []) for name in ("mentioned_by", "acting", "members", "treated_by")}
         blobs["entry/" + entry_id] = {"entry": entry, "links": links}
 
-    _bucketed(dict(names), "names", blobs)
     if reuse is not None and fresh is not None:
         canon, unordered = _merged_lookup_tables(reuse, entries, fresh)
+        # Only the buckets holding a name of a new or replaced entry change; the others are copied as stored.
+        old = {i: reuse.entry(i) for i in fresh if reuse.has(i)}
+        new = {i: entries[i] for i in fresh if i in entries}
+        old_canon, old_unordered = _lookup_tables(old)
+        new_canon, new_unordered = _lookup_tables(new)
+        spoken = {key for entry in (*old.values(), *new.values()) for key in lookup.entry_keys(entry)}
+        _overlay(reuse, "names", names, spoken, blobs)
+        _overlay(reuse, "canon", canon, set(old_canon) | set(new_canon), blobs)
+        _overlay(reuse, "unordered", unordered, set(old_unordered) | set(new_unordered), blobs)
     else:
         canon, unordered = _lookup_tables(entries)
-    _bucketed(dict(canon), "canon", blobs)
-    _bucketed(dict(unordered), "unordered", blobs)
+        _bucketed(dict(names), "names", blobs)
+        _bucketed(dict(canon), "canon", blobs)
+        _bucketed(dict(unordered), "unordered", blobs)
     blobs["lookup"] = canon
     if reuse is not None and fresh is not None:
         _merge_text_index(reuse, entries, fresh, blobs)
@@ -102,6 +111,30 @@ def compile_blobs(
             if t.get("family") == family
         ]
     return blobs
+
+
+def _overlay(
+    reuse: KnowledgeBase, prefix: str, table: dict[str, list[str]], changed: set[str], blobs: dict[str, object]
+) -> None:
+    """The buckets of `table` in `blobs`: those holding a key in `changed` rebuilt from `table`, the others
+    copied from `reuse` unchanged (a user's few entries touch a few buckets of thousands of names)."""
+    touched: dict[int, set[str]] = {}
+    for key in changed:
+        touched.setdefault(bucket(key), set()).add(key)
+    for number in range(BUCKETS):
+        name = f"{prefix}/{number}"
+        keys = touched.get(number)
+        if keys is None:
+            raw = reuse.raw(name)
+            if raw is not None:
+                blobs[name] = raw
+            continue
+        found: dict[str, list[str]] = {
+            k: v for k, v in dict(reuse.blob(name) or {}).items() if k not in keys  # type: ignore[call-overload]
+        }
+        found.update({k: table[k] for k in keys if table.get(k)})
+        if found:
+            blobs[name] = found
 
 
 def _merged_lookup_tables(
