@@ -254,3 +254,16 @@ def test_the_ranker_works_without_word_vectors(monkeypatch) -> None:
     kb = memory_store(compile_blobs(entries, {"fatigue": ["fatigue"]}, []))  # type: ignore[arg-type]
     assert not any(kb.blob(f"centroid/{n}") for n in range(64))
     assert lookup.resolve_query(kb, "I am tired all the time")["ids"] == ["fatigue"]
+
+
+def test_meaning_reads_nothing_from_a_vectors_file_it_was_not_compiled_with(kb, monkeypatch, tmp_path) -> None:
+    """An upgrade that replaced ms_ref/vectors.bin under an old store: rows would be read from the wrong
+    places, so the store's recorded size must match or no vector is read at all."""
+    from ms_ref import vectors
+
+    other = tmp_path / "vectors.bin"
+    other.write_bytes(b"MSREFVEC1 128 0 00000000\n")
+    monkeypatch.setattr(vectors, "PATH", str(other))
+    fresh = vectors.Meaning(kb)
+    assert fresh.scales == [] and fresh.vector("tired") is None
+    assert fresh.query(["tired"], lambda _w: 1.0) is None
