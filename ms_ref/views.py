@@ -187,7 +187,7 @@ def display_value(kb: KnowledgeBase, key: str, value: object) -> Cell:
         return name_list(kb, value)
     if key == "family":
         return kb.name(str(value))
-    if key == "lay_terms" and isinstance(value, list) and len(value) > LAY_SHOWN:
+    if key == "lay_terms" and isinstance(value, list) and len(value) > LAY_SHOWN + 2:  # never "and 1 more"
         # The ranker reads them all; a person needs a few to recognise the entry (JSON has every one).
         return [str(item) for item in value[:LAY_SHOWN]] + [f"and {len(value) - LAY_SHOWN} more"]
     if isinstance(value, list):

@@ -244,3 +244,16 @@ def test_a_filter_that_matches_nothing_is_not_found_like_a_search(run) -> None:
     assert result.code == 1 and result.out == ""
     assert "no treatments match type dmt, route inhaled, status withdrawn" in result.err
     assert run("search", "zzqqxxvv").code == 1
+
+
+def test_explain_shows_a_few_everyday_phrases_and_json_has_them_all(run, real_data) -> None:
+    import json as jsonlib
+
+    from ms_ref import views
+
+    assert views.display_value(None, "lay_terms", ["a"] * 10) == ["a"] * 10  # type: ignore[arg-type]
+    assert views.display_value(None, "lay_terms", ["a"] * 20) == ["a"] * 8 + ["and 12 more"]  # type: ignore[arg-type]
+    shown = run("explain", "fatigue", "--no-pager")
+    assert shown.code == 0 and "more" in shown.out
+    data = jsonlib.loads(run("explain", "fatigue", "--json").out)
+    assert len(data["lay_terms"]) > 10
