@@ -62,7 +62,7 @@ def test_vocabulary_and_seed_words_answer(kb) -> None:
     assert len({row["glossary"] for row in rows}) >= 5
     assert sum(row["scope"] == "out" for row in rows) / len(rows) <= 0.05
     share, misses = coverage(kb, in_scope_terms(rows))
-    assert share >= 0.985, misses  # 98.9% measured (python -m benchmarks.vocabulary_eval)
+    assert share >= 0.99, misses  # 99.3% measured (python -m benchmarks.vocabulary_eval)
     assert coverage(kb, SEED_WORDS) == (1.0, [])
 
 
