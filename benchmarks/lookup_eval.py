@@ -5,6 +5,8 @@
                                  changed, and never tuned on; only its figures are printed
     tests/eval/queries_test2.tsv a second held-out batch, written by two further authors before the
                                  next round of changes; only its figures are printed
+    tests/eval/queries_test3.tsv a third held-out batch, written after that round; only its figures are
+                                 printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "eval" / "queries_dev.tsv"
 TEST = ROOT / "tests" / "eval" / "queries_test.tsv"
 TEST2 = ROOT / "tests" / "eval" / "queries_test2.tsv"
+TEST3 = ROOT / "tests" / "eval" / "queries_test3.tsv"
 
 
 def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
@@ -152,12 +155,12 @@ def main(argv: list[str]) -> int:
         _report("test part (held out)", evaluate(kb, test), show_misses=False)
         unseen = unseen_test(dev, test)
         _report("test part, without the queries the dev part also has", evaluate(kb, unseen), show_misses=False)
-    if TEST2.is_file() and "--dev" not in argv:
-        second = load_queries(TEST2)
-        _report("second held-out batch", evaluate(kb, second), show_misses=False)
-        unseen = unseen_test(dev, second)
-        _report("second held-out batch, without the queries the dev part also has", evaluate(kb, unseen),
-                show_misses=False)
+    for path, label in ((TEST2, "second held-out batch"), (TEST3, "third held-out batch")):
+        if path.is_file() and "--dev" not in argv:
+            batch = load_queries(path)
+            _report(label, evaluate(kb, batch), show_misses=False)
+            _report(f"{label}, without the queries the dev part also has", evaluate(kb, unseen_test(dev, batch)),
+                    show_misses=False)
     if "--compare" in argv:
         print("typo tier (dev part):")
         _typo_tier_comparison(kb, dev)
