@@ -211,8 +211,11 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if len(prefixed) == 1:
             return _found(prefixed, "prefix")
     last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
-    # Several whole names in one query, and nothing else ("tysabri pml", "ocrelizumab vs natalizumab"): list them all.
-    if len(last) > 1 and all(word in canon for word in last):
+    joined = any(w in _CONNECTORS for w in content) or "&" in query or "+" in query
+    several = len(last) > 1 and all(word in canon for word in last)
+    # Whole names joined by "and", "or", "vs" ("pain and itching", "ocrelizumab vs natalizumab"), and
+    # nothing else: list them all, before the ranker picks one.
+    if several and joined:
         return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
     ranked = _ranked(kb, words)
     if ranked is not None:
@@ -224,6 +227,9 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         started = _completed(kb, content[0])
         if started:
             return _found(started, "prefix")
+    # Several names side by side that the ranker could not weigh ("tysabri pml"): list them all.
+    if several:
+        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
     for variant in variants:
         phrase = " ".join(variant)
         if all(w in everyday or w in lookalikes for w in variant):

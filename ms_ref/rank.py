@@ -204,9 +204,8 @@ def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
                 add(entry_id, ALIAS, inner)
         for alias in entry.get("aliases") or []:
             add(entry_id, ALIAS, str(alias))
-            joined = "".join(str(alias).split())
-            if joined != alias and "-" in alias and len(alias.split()) == 1:  # "Solu-Medrol" typed "solumedrol"
-                add(entry_id, ALIAS, joined.replace("-", ""))
+            if "-" in str(alias) and len(str(alias).split()) == 1:  # "Solu-Medrol" typed "solumedrol"
+                add(entry_id, ALIAS, str(alias).replace("-", ""))
         for lay in entry.get("lay_terms") or []:
             add(entry_id, LAY, str(lay))
         if entry.get("summary"):

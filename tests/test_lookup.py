@@ -103,10 +103,24 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("terif", "teriflunomide"),
         ("Clinically isolated syndrome (CIS)", "cis"),
         ("pins and needles", "paraesthesia"),
+        ("solumedrol 1g iv for 3 days", "methylprednisolone"),  # a hyphenated brand typed whole, with a dose
+        ("can clemastine really repair myelin", "clemastine"),  # names in a sentence: its subject
+        ("where on the body do you inject kesimpta", "ofatumumab"),
+        ("can ms make you constipated", "constipation"),
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("pain & itching", {"pain", "itching"}), ("tysabri pml", {"natalizumab", "pml"}),
+     ("ocrelizumab vs natalizumab", {"ocrelizumab", "natalizumab"})],
+)
+def test_several_names_side_by_side_are_listed(kb, query: str, expected: set[str]) -> None:
+    found = lookup.resolve_query(kb, query)
+    assert found["match"] == "ambiguous" and expected <= set(found["ids"])
 
 
 @pytest.mark.parametrize(
