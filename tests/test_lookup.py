@@ -53,7 +53,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 
 def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
-    assert report["accuracy"] >= 0.864
+    assert report["accuracy"] >= 0.866
     assert report["false_answer_rate"] <= 6 / 277
 
 
