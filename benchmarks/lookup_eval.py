@@ -7,6 +7,8 @@
                                  next round of changes; only its figures are printed
     tests/eval/queries_test3.tsv a third held-out batch, written after that round; only its figures are
                                  printed
+    tests/eval/queries_test4.tsv a fourth held-out batch (320 queries), written before the last change;
+                                 only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -30,6 +32,7 @@ DEV = ROOT / "tests" / "eval" / "queries_dev.tsv"
 TEST = ROOT / "tests" / "eval" / "queries_test.tsv"
 TEST2 = ROOT / "tests" / "eval" / "queries_test2.tsv"
 TEST3 = ROOT / "tests" / "eval" / "queries_test3.tsv"
+TEST4 = ROOT / "tests" / "eval" / "queries_test4.tsv"
 
 
 def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
@@ -155,7 +158,8 @@ def main(argv: list[str]) -> int:
         _report("test part (held out)", evaluate(kb, test), show_misses=False)
         unseen = unseen_test(dev, test)
         _report("test part, without the queries the dev part also has", evaluate(kb, unseen), show_misses=False)
-    for path, label in ((TEST2, "second held-out batch"), (TEST3, "third held-out batch")):
+    batches = ((TEST2, "second held-out batch"), (TEST3, "third held-out batch"), (TEST4, "fourth held-out batch"))
+    for path, label in batches:
         if path.is_file() and "--dev" not in argv:
             batch = load_queries(path)
             _report(label, evaluate(kb, batch), show_misses=False)
