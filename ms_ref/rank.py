@@ -131,7 +131,7 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
     scales, table, rows = word_vectors()
     df: dict[str, int] = index["df"]  # type: ignore[assignment]
     index["vectors"] = rows  # where each word's row lies in ms_ref/vectors.bin
-    index["vecmeta"] = {"scales": list(scales), "size": _vectors_size()}
+    index["vecmeta"] = {"scales": list(scales), "head": _vectors_head()}
     total = int(index["entries"])  # type: ignore[call-overload]
     index["centroids"] = _centroids(keys, table, df, total, scales, _folded(FILLERS))
     return index
@@ -165,12 +165,10 @@ def word_vectors() -> tuple[list[float], dict[str, bytes], dict[str, int]]:
     return _VECTORS[0]
 
 
-def _vectors_size() -> int:
-    import os
+def _vectors_head() -> bytes:
+    from ms_ref.vectors import head
 
-    from ms_ref.vectors import PATH
-
-    return os.path.getsize(PATH) if os.path.isfile(PATH) else 0
+    return head()
 
 
 def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:

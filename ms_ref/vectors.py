@@ -4,13 +4,14 @@ ms_ref/vectors.bin holds a vector for about 10,000 words (scripts/word_vectors.p
 through the sentence-embedding model all-MiniLM-L6-v2, reduced to 128 directions, one signed byte each).
 Compiling gives every entry a centroid: the normalised sum of its names', aliases', everyday phrases' and
 summary's vectors, each the rarity-weighted sum of its words. A query's vector is built the same way from
-its words; ms_ref.rank weighs each candidate's score by the cosine of the two, so "I'm drained by ten in
-the morning" sits nearer fatigue than sleep problems, and a sentence about something else (a phone screen
-flickering) sits near nothing in particular.
+its words; ms_ref.rank weighs each leading candidate's score by the cosine of the two. "Exhausted" lies
+nearer fatigue than optic neuritis, "wobbly" nearer balance problems than constipation (tests/test_lookup.py),
+so "my meals have no flavour" reaches loss of taste, and a sentence about something else (a phone screen
+flickering) lies near nothing in particular.
 
-Builtin modules only, and no extension module (array, struct): a vector is bytes, one signed byte per
-dimension, read through SIGNED; the vectors and the centroids are read from the store one bucket per word
-or entry.
+Builtin modules only, and no extension module (array, struct) at run time: a vector is bytes, one signed
+byte per dimension, read through SIGNED. The store says where each word's row lies in vectors.bin (one
+bucket per word) and holds the centroids (one bucket per entry); a row is read from the file when needed.
 """
 
 from __future__ import annotations
@@ -26,9 +27,16 @@ if TYPE_CHECKING:
 
 MAGIC = b"MSREFVEC1"
 SIGNED = [value - 256 if value > 127 else value for value in range(256)]  # a byte as a signed byte
-
-
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.bin")
+
+
+def head(path: str = PATH) -> bytes:
+    """The first line of a vectors file (its size and checksum), or b"" when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.readline(64).rstrip(b"\n")
+    except OSError:
+        return b""
 
 
 def read_file(path: str = PATH) -> tuple[list[float], dict[str, bytes], dict[str, int]]:
@@ -117,7 +125,7 @@ class Meaning:
             except OSError:
                 self.scales = []
             else:
-                if os.fstat(fd).st_size == meta.get("size"):
+                if os.pread(fd, 64, 0).partition(b"\n")[0] == meta.get("head"):
                     self._fd = fd
                 else:  # not the file the store was compiled with: read nothing rather than wrong rows
                     os.close(fd)

@@ -277,7 +277,7 @@ def test_meaning_reads_nothing_from_a_vectors_file_it_was_not_compiled_with(kb, 
     from ms_ref import vectors
 
     other = tmp_path / "vectors.bin"
-    other.write_bytes(b"MSREFVEC1 128 0 00000000\n")
+    other.write_bytes(b"MSREFVEC1 128 0 00000000\n")  # same size or not, another file
     monkeypatch.setattr(vectors, "PATH", str(other))
     fresh = vectors.Meaning(kb)
     assert fresh.scales == [] and fresh.vector("tired") is None
