@@ -103,6 +103,7 @@ GROUP_UNMATCHED = 0.2
 LONE_FACTOR = 0.6
 WEAK_FACTOR = 0.6
 SYNONYM_DISCOUNT = 0.5
+FORM_DISCOUNT = 0.95  # another form of the word ("constipated" meeting "constipation")
 CONCEPT_DISCOUNT = 0.5
 SPREAD = 0.7
 # How much the meaning of the words (ms_ref.vectors) weighs: a candidate whose centroid has cosine c with the
@@ -533,6 +534,17 @@ class Ranker:
         fixed = self.correct(word)
         return (fixed, 0.85) if fixed else (word, 1.0)
 
+    def forms(self, word: str) -> list[str]:
+        """Other known words a known word may be a form of: "constipated" is in one summary, but the entry
+        that names the thing says "constipation"."""
+        found: list[str] = []
+        for ending, replacement in _ENDINGS:
+            if ending and word.endswith(ending) and len(word) - len(ending) >= 3:
+                stem = word[: len(word) - len(ending)] + replacement
+                if stem != word and stem in self.df and stem not in found:
+                    found.append(stem)
+        return found
+
     def correct(self, word: str) -> str | None:
         """A known word one or two slips from an unknown one ("spastisity"), or None."""
         if len(word) < 5 or not word.isalpha() or word in self.everyday or word in self.lookalikes:
@@ -582,12 +594,17 @@ class Ranker:
             if w in meaningful or w not in self.fillers
         }
         groups = {w: self.concepts.get(readings[w][0]) or self.concepts.get(w) for w in query}
+        forms = {
+            w: self.forms(readings[w][0])
+            for w in query
+            if readings[w][1] == 1.0 and readings[w][0] in self.df and w not in self.fillers
+        }
         candidates: set[int] = set()
         for word in query:
             known = readings[word][0]
             if known in self.df and (alone or known not in self.fillers):
                 candidates.update(self.index(known))
-            for other in alternates.get(word, ()):
+            for other in (*alternates.get(word, ()), *forms.get(word, ())):
                 candidates.update(self.index(other))
             if groups[word]:
                 candidates.update(self.index(groups[word]))  # type: ignore[arg-type]
@@ -606,6 +623,10 @@ class Ranker:
             for w in query:
                 if readings[w][0] in key_set:
                     hits[w] = (readings[w][0], readings[w][1])
+                    continue
+                form = next((f for f in forms.get(w, ()) if f in key_set), None)
+                if form is not None:
+                    hits[w] = (form, FORM_DISCOUNT)
                     continue
                 for other in alternates.get(w, ()):
                     if other in key_set:
