@@ -370,6 +370,7 @@ def closest_keys(phrase: str, keys: list[str], allowed: int) -> list[tuple[str, 
 # Suggestions: ranker candidates that share at least one meaningful word with the query, never an entry
 # found only through a filler word or a long text; and near spellings of names.
 SUGGEST_FROM = 0.01
+SUGGEST_EVERYDAY = 0.1
 
 
 def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
@@ -380,9 +381,21 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     from ms_ref.rank import folded_fillers, ranker
 
     words = canonical_words(query[:500])
-    scored = ranker(kb).score(words)
-    found = [entry_id for entry_id, value, evidence, _n in scored if value >= SUGGEST_FROM and evidence >= 1][:limit]
+    ranking = ranker(kb)
+    scored = ranking.score(words)
     content = [w for w in words if w not in folded_fillers()]
+    # A suggestion shares a word with the query that is not everyday English ("macular oedema" never
+    # suggests an entry that only shares "first" or "dose" with it); a query of everyday words only
+    # takes its clearer candidates.
+    rare = [w for w in content if w not in ranking.everyday and w not in ranking.qualifiers]
+    sharing = {entry_id for entry_id, *_rest in ranking.score(rare)} if rare else None
+    found = [
+        entry_id
+        for entry_id, value, evidence, _n in scored
+        if evidence >= 1
+        and (value >= SUGGEST_FROM if sharing is not None else value >= SUGGEST_EVERYDAY)
+        and (sharing is None or entry_id in sharing)
+    ][:limit]
     if len(content) == 1:
         found += _completed(kb, content[0])
     canon = kb.canonical_keys()

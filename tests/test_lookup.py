@@ -154,6 +154,11 @@ def test_suggestions_are_never_unrelated(kb) -> None:
     assert lookup.suggest(kb, "ocrel")[:1] == ["Ocrelizumab"]
     assert "Cannabis and cannabis-based products" not in lookup.suggest(kb, "ocrel")
     assert lookup.suggest(kb, "qwertyuiop") == []
+    # An English word near a word of the entries is not "corrected" into it ("oedema" is not "enema"), and
+    # a suggestion must share a word that is not everyday English ("first", "dose" are not enough).
+    assert lookup.suggest(kb, "macular oedema") == []
+    assert lookup.suggest(kb, "first dose monitoring") == []
+    assert "Vaccination" in lookup.suggest(kb, "inactivated vaccine")
 
 
 def test_search_ranks_name_hits_first_filters_and_counts(kb, run, real_data) -> None:
