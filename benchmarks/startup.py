@@ -76,7 +76,9 @@ def synthetic_knowledge_base(folder: Path, factor: int = 10) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, document in (("treatments.yaml", treatments), ("glossary.yaml", glossary)):
-        text = yaml.dump(document, Dumper=NoAliases, sort_keys=False, allow_unicode=True)
+        # Short lists inline and long lines kept whole: the x10 glossary stays under msref's 8 MiB file limit.
+        text = yaml.dump(document, Dumper=NoAliases, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                         width=100_000)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 

@@ -130,27 +130,55 @@ def glosses(entries: dict[str, Entry]) -> dict[str, str]:
     return {i: f"{e.get('name', i)}{_FIELD}{e.get('summary', '')}" for i, e in entries.items()}
 
 
+# Characters that always end a word, read in one pass by str.translate (the apostrophes are kept and
+# judged per word); a word that still holds another non-alphanumeric character goes through _scan.
+_BREAKS = str.maketrans(
+    dict.fromkeys(
+        [chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) not in "'"]
+        + list("\u00a0\u00ab\u00bb\u00b7\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u201c\u201d\u2022\u2026"),
+        " ",
+    )
+)
+_APOSTROPHES = "'\u2019"
+
+
 def words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded word) for each word of `text`; an apostrophe inside a word is part of it, and
     "multiple sclerosis" is one word, "ms", as in lookup."""
     found: list[tuple[int, int, str]] = []
-    index, length = 0, len(text)
+    spaced = text.translate(_BREAKS)  # one character for one: positions stay the same
+    position = 0
+    for chunk in spaced.split():
+        start = spaced.find(chunk, position)
+        position = start + len(chunk)
+        # Nearly every run is one plain word; one with an apostrophe or a rare symbol is read letter by letter.
+        pieces = [(start, position, chunk.casefold())] if chunk.isalnum() else _scan(chunk, start)
+        for begin, end, raw in pieces:
+            if raw == "sclerosis" and found and found[-1][2] == "multiple":
+                found[-1] = (found[-1][0], end, "ms")
+                continue
+            found.append((begin, end, raw if raw == "multiple" else fold(raw)))
+    return found
+
+
+def _scan(chunk: str, offset: int) -> list[tuple[int, int, str]]:
+    """The words of a run of characters with no space: letters and digits, with an apostrophe inside a word
+    (followed by a letter or digit) kept as part of it; any other character ends a word."""
+    pieces: list[tuple[int, int, str]] = []
+    index, length = 0, len(chunk)
     while index < length:
-        char = text[index]
-        if not char.isalnum():
+        if not chunk[index].isalnum():
             index += 1
             continue
         start = index
         while index < length and (
-            text[index].isalnum() or (text[index] in "'\u2019" and index + 1 < length and text[index + 1].isalnum())
+            chunk[index].isalnum()
+            or (chunk[index] in _APOSTROPHES and index + 1 < length and chunk[index + 1].isalnum())
         ):
             index += 1
-        raw = text[start:index].casefold().replace("'", "").replace("\u2019", "")
-        if raw == "sclerosis" and found and found[-1][2] == "multiple":
-            found[-1] = (found[-1][0], index, "ms")
-            continue
-        found.append((start, index, raw if raw == "multiple" else fold(raw)))
-    return found
+        raw = chunk[start:index].casefold().replace("'", "").replace("\u2019", "")
+        pieces.append((offset + start, offset + index, raw))
+    return pieces
 
 
 def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:

@@ -207,3 +207,24 @@ def test_nothing_is_sent_anywhere(run, real_data: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(socket, "socket", refuse)
     assert run("annotate", str(LETTERS / "nurse-notes.md")).code == 0
     assert os.environ.get("MSREF_DATA_DIR")
+
+
+def test_words_are_read_the_same_whatever_surrounds_them() -> None:
+    """The tokeniser reads plain words in one pass and anything unusual letter by letter: both ways give
+    each word's exact place in the text, apostrophes inside words kept, symbols and dashes as breaks."""
+    import random
+
+    from ms_ref.annotate import words
+    from ms_ref.lookup import fold
+
+    random.seed(11)
+    alphabet = "abcXYZ019 '\u2019-\u2014.,;:()[]\n\t\u00e9\u00a0\u201c\u201d\u2026/\\\"*&%$#@!?\u6f22\ufb01\u00b2"
+    for _ in range(2000):
+        text = "".join(random.choice(alphabet) for _ in range(random.randint(0, 50)))
+        for start, end, word in words(text):
+            piece = text[start:end]
+            assert piece[:1].isalnum() and piece[-1:].isalnum(), (text, piece)
+            plain = piece.casefold().replace("'", "").replace("\u2019", "")
+            assert word in (fold(plain), plain, "ms"), (text, piece, word)
+    assert [w for _s, _e, w in words("Her MS nurse's note: multiple sclerosis \u2014 don't worry")] == [
+        "her", "ms", "nurse", "note", "ms", "dont", "worry"]
