@@ -27,6 +27,8 @@ from ms_ref.words import STOPWORDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ms_ref.kb import KnowledgeBase
     from ms_ref.types import Entry
 
@@ -526,24 +528,17 @@ class Ranker:
         if word in self.df or word in self.fillers or not word.isalpha():
             return word, 1.0
         for base in (word, word[2:]) if word.startswith("un") else (word,):  # "uncontrollable": control
-            for ending, replacement in _ENDINGS:
-                if base.endswith(ending) and len(base) - len(ending) >= (3 if ending else 5):
-                    stem = base[: len(base) - len(ending)] + replacement
-                    if stem in self.df:
-                        return stem, 0.95
+            for _ending, stem in _stems(base):
+                if stem in self.df:
+                    return stem, 0.95
         fixed = self.correct(word)
         return (fixed, 0.85) if fixed else (word, 1.0)
 
     def forms(self, word: str) -> list[str]:
         """Other known words a known word may be a form of: "constipated" is in one summary, but the entry
         that names the thing says "constipation"."""
-        found: list[str] = []
-        for ending, replacement in _ENDINGS:
-            if ending and word.endswith(ending) and len(word) - len(ending) >= 3:
-                stem = word[: len(word) - len(ending)] + replacement
-                if stem != word and stem in self.df and stem not in found:
-                    found.append(stem)
-        return found
+        found = (stem for ending, stem in _stems(word) if ending and stem != word and stem in self.df)
+        return list(dict.fromkeys(found))
 
     def correct(self, word: str) -> str | None:
         """A known word one or two slips from an unknown one ("spastisity"), or None."""
@@ -744,6 +739,13 @@ class Ranker:
                 value = min(1.0, value * (max(cosine, VECTOR_FLOOR) / VECTOR_PIVOT) ** VECTOR_POWER)
             weighed.append((entry_id, value, evidence, named))
         return weighed + ranked[VECTOR_CANDIDATES:]
+
+
+def _stems(word: str) -> Iterator[tuple[str, str]]:
+    """(ending, the word `word` may be a form of), by its endings, in _ENDINGS order."""
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= (3 if ending else 5):
+            yield ending, word[: len(word) - len(ending)] + replacement
 
 
 # Word endings tried on a word no entry uses, to find the word it is a form of.
