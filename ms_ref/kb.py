@@ -30,7 +30,7 @@ from zlib import crc32
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import TypeVar
 
     from ms_ref.types import Entry, Links, Record
@@ -44,6 +44,30 @@ KINDS = ("treatment", "term", "step", "family")
 def bucket(key: str) -> int:
     """A stable bucket number for `key` (Python's own hash() changes between runs)."""
     return crc32(key.encode("utf-8", "surrogatepass")) % BUCKETS
+
+
+def overlay(
+    reuse: KnowledgeBase, prefix: str, table: Mapping[str, object], changed: set[str], blobs: dict[str, object]
+) -> None:
+    """The buckets `prefix/N` of a store built on `reuse` into `blobs`: those holding a key in `changed`
+    rebuilt from `table` (a key in `changed` but not in `table` is gone), the others copied from `reuse`
+    as stored (a user's few entries touch a few buckets of thousands of names)."""
+    touched: dict[int, set[str]] = {}
+    for key in changed:
+        touched.setdefault(bucket(key), set()).add(key)
+    for number in range(BUCKETS):
+        name = f"{prefix}/{number}"
+        keys = touched.get(number)
+        if keys is None:
+            raw = reuse.raw(name)
+            if raw is not None:
+                blobs[name] = raw
+            continue
+        stored: dict[str, object] = dict(reuse.blob(name) or {})  # type: ignore[call-overload]
+        found = {k: v for k, v in stored.items() if k not in keys}
+        found.update({k: table[k] for k in keys if table.get(k)})
+        if found:
+            blobs[name] = found
 
 
 class KnowledgeBase:

@@ -131,10 +131,12 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
     treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
     keys = entry_keys(entries)
     index = _indexed(keys, treatments)
+    from ms_ref.vectors import head
+
     scales, table, rows = word_vectors()
     df: dict[str, int] = index["df"]  # type: ignore[assignment]
     index["vectors"] = rows  # where each word's row lies in ms_ref/vectors.bin
-    index["vecmeta"] = {"scales": list(scales), "head": _vectors_head()}
+    index["vecmeta"] = {"scales": list(scales), "head": head()}
     total = int(index["entries"])  # type: ignore[call-overload]
     index["centroids"] = _centroids(keys, table, df, total, scales, _folded(FILLERS))
     return index
@@ -166,12 +168,6 @@ def word_vectors() -> tuple[list[float], dict[str, bytes], dict[str, int]]:
         except (OSError, ValueError, UnicodeDecodeError):  # a damaged file: rank by the words alone
             _VECTORS.append(([], {}, {}))
     return _VECTORS[0]
-
-
-def _vectors_head() -> bytes:
-    from ms_ref.vectors import head
-
-    return head()
 
 
 def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
@@ -235,7 +231,7 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     The keys of a replaced entry stay in place with no entry id (so key numbers do not change and the index
     needs no renumbering); the new keys are added at the end. Only the index buckets of the new keys' words
     are unpacked and changed; the other buckets, the synonyms and the word lists are copied as stored."""
-    from ms_ref.kb import BUCKETS, bucket
+    from ms_ref.kb import BUCKETS, bucket, overlay
 
     core: dict[str, object] = dict(reuse.blob("rank") or {})  # type: ignore[call-overload]
     packed: list[str] = list(core.get("keys") or [])  # type: ignore[call-overload]
@@ -305,19 +301,7 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
             vectors[word] = raw_vector
     fillers = frozenset(core.get("fillers") or ())  # type: ignore[call-overload]
     centres = _centroids(added, vectors, df, len(ids), scales, fillers) if scales else {}
-    changed = {bucket(i) for i in fresh}
-    for number in range(BUCKETS):
-        name = f"centroid/{number}"
-        if number not in changed:  # no entry of this bucket was added or replaced: copied as stored
-            raw = reuse.raw(name)
-            if raw is not None:
-                found[name] = raw
-            continue
-        shipped: dict[str, bytes] = reuse.blob(name) or {}  # type: ignore[assignment]
-        table_now = {i: c for i, c in shipped.items() if i not in fresh}
-        table_now.update({i: c for i, c in centres.items() if bucket(i) == number})
-        if table_now:
-            found[name] = table_now
+    overlay(reuse, "centroid", centres, fresh, found)
     return found
 
 

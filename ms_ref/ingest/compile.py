@@ -7,7 +7,7 @@ Runs only when the store is missing or stale (and for `msref validate`), so its 
 from __future__ import annotations
 
 from ms_ref import annotate, fulltext, lookup, rank
-from ms_ref.kb import BUCKETS, KINDS, bucket
+from ms_ref.kb import BUCKETS, KINDS, bucket, overlay
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def compile_blobs(
         old_canon, old_unordered = _lookup_tables(old)
         new_canon, new_unordered = _lookup_tables(new)
         spoken = {key for entry in (*old.values(), *new.values()) for key in lookup.entry_keys(entry)}
-        _overlay(reuse, "names", names, spoken, blobs)
-        _overlay(reuse, "canon", canon, set(old_canon) | set(new_canon), blobs)
-        _overlay(reuse, "unordered", unordered, set(old_unordered) | set(new_unordered), blobs)
+        overlay(reuse, "names", names, spoken, blobs)
+        overlay(reuse, "canon", canon, set(old_canon) | set(new_canon), blobs)
+        overlay(reuse, "unordered", unordered, set(old_unordered) | set(new_unordered), blobs)
     else:
         canon, unordered = _lookup_tables(entries)
         _bucketed(dict(names), "names", blobs)
@@ -111,30 +111,6 @@ def compile_blobs(
             if t.get("family") == family
         ]
     return blobs
-
-
-def _overlay(
-    reuse: KnowledgeBase, prefix: str, table: dict[str, list[str]], changed: set[str], blobs: dict[str, object]
-) -> None:
-    """The buckets of `table` in `blobs`: those holding a key in `changed` rebuilt from `table`, the others
-    copied from `reuse` unchanged (a user's few entries touch a few buckets of thousands of names)."""
-    touched: dict[int, set[str]] = {}
-    for key in changed:
-        touched.setdefault(bucket(key), set()).add(key)
-    for number in range(BUCKETS):
-        name = f"{prefix}/{number}"
-        keys = touched.get(number)
-        if keys is None:
-            raw = reuse.raw(name)
-            if raw is not None:
-                blobs[name] = raw
-            continue
-        found: dict[str, list[str]] = {
-            k: v for k, v in dict(reuse.blob(name) or {}).items() if k not in keys  # type: ignore[call-overload]
-        }
-        found.update({k: table[k] for k in keys if table.get(k)})
-        if found:
-            blobs[name] = found
 
 
 def _merged_lookup_tables(
