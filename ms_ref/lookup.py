@@ -148,7 +148,7 @@ RATIO_NAMED = 0.25
 # A sentence ("I've had two falls this week, one in the garden and one in the shower") covers few of its
 # words with any entry, so its scores are low: two or more of its words in one entry, far ahead of the
 # next, answer from lower still.
-SENTENCE = 8
+SENTENCE_WORDS = 8  # words from which a query is a sentence (the rule above)
 ANSWER_SENTENCE = 0.2
 RATIO_SENTENCE = 0.6
 LIST = 0.35
@@ -279,7 +279,7 @@ def choose(
         or (top >= answer_low and second < top * ratio_low)
         or (evidence >= 2 and top >= answer_multi and second < top * ratio_multi)
         or (named and top >= answer_named and not any(n for _i, v, _e, n in scored[1:] if v >= top * ratio_named))
-        or (length >= SENTENCE and evidence >= 2 and top >= answer_sentence and second < top * ratio_sentence)
+        or (length >= SENTENCE_WORDS and evidence >= 2 and top >= answer_sentence and second < top * ratio_sentence)
     ):
         return [best]
     if top >= listed:

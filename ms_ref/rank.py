@@ -114,7 +114,7 @@ VECTOR_POWER = 1.0
 VECTOR_PIVOT = 0.6
 VECTOR_FLOOR = 0.01
 VECTOR_CANDIDATES = 16
-SENTENCE = 5  # words from which a query is a sentence around its subject
+NAME_CONTEXT_WORDS = 5  # words from which a query holding a name is a sentence around it
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
 
@@ -693,7 +693,7 @@ class Ranker:
                 readings[w][0] not in self.common for w in named.get(entry_key, ()) if w in meaningful
             ) and not any(w in CONDITION_WORDS for w in unfound) and (
                 not unfound
-                or (len(query) >= SENTENCE and sum(1 for w in unfound if w not in self.everyday) <= 1)
+                or (len(query) >= NAME_CONTEXT_WORDS and sum(1 for w in unfound if w not in self.everyday) <= 1)
             )
             scored.append((entry_key, min(value, 1.0), sum(1 for w in finds if w in meaningful), rare_name))
         # A word alone has no context to read it by: "incontinence" stays as ambiguous as its names are.
