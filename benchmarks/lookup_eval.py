@@ -9,6 +9,8 @@
                                  printed
     tests/eval/queries_test4.tsv a fourth held-out batch (320 queries), written before the last change;
                                  only its figures are printed
+    tests/eval/queries_test5.tsv a fifth held-out batch (320 queries, 100 everyday descriptions),
+                                 written before the second look at sentences; only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -33,6 +35,7 @@ TEST = ROOT / "tests" / "eval" / "queries_test.tsv"
 TEST2 = ROOT / "tests" / "eval" / "queries_test2.tsv"
 TEST3 = ROOT / "tests" / "eval" / "queries_test3.tsv"
 TEST4 = ROOT / "tests" / "eval" / "queries_test4.tsv"
+TEST5 = ROOT / "tests" / "eval" / "queries_test5.tsv"
 
 
 def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
@@ -158,7 +161,12 @@ def main(argv: list[str]) -> int:
         _report("test part (held out)", evaluate(kb, test), show_misses=False)
         unseen = unseen_test(dev, test)
         _report("test part, without the queries the dev part also has", evaluate(kb, unseen), show_misses=False)
-    batches = ((TEST2, "second held-out batch"), (TEST3, "third held-out batch"), (TEST4, "fourth held-out batch"))
+    batches = (
+        (TEST2, "second held-out batch"),
+        (TEST3, "third held-out batch"),
+        (TEST4, "fourth held-out batch"),
+        (TEST5, "fifth held-out batch"),
+    )
     for path, label in batches:
         if path.is_file() and "--dev" not in argv:
             batch = load_queries(path)
