@@ -143,6 +143,7 @@ TREATMENT_FIELDS: dict[str, FieldSpec] = {
     "status_note": ("text", False),
     "status_date": ("date", False),
     "aliases": (("list", "text"), False),
+    "lay_terms": (("list", "text"), False),
     "summary": ("text", True),
     "details": ("text", True),
     "mechanism": ("text", False),
