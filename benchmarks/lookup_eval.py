@@ -10,7 +10,7 @@
     tests/eval/queries_test4.tsv a fourth held-out batch (320 queries), written before the last change;
                                  only its figures are printed
     tests/eval/queries_test5.tsv a fifth held-out batch (320 queries, 100 everyday descriptions),
-                                 written before the second look at sentences; only its figures are printed
+                                 written before treatments had everyday phrases; only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)

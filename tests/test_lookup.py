@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from benchmarks.lookup_eval import DEV, TEST, TEST2, TEST3, TEST4, evaluate, load_queries, unseen_test
+from benchmarks.lookup_eval import DEV, TEST, TEST2, TEST3, TEST4, TEST5, evaluate, load_queries, unseen_test
 from ms_ref import fulltext, lookup
 from tests.conftest import REAL_DATA
 
@@ -38,8 +38,9 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
         (TEST, (0.887, 5 / 62, 0.849, 5 / 44)),  # 88.8%, 5 of 62; 84.9%, 5 of 44
         (TEST2, (0.857, 5 / 77, 0.818, 5 / 69)),  # 85.8%, 5 of 77; 81.9%, 5 of 69
-        (TEST3, (0.844, 7 / 73, 0.799, 7 / 61)),  # 84.5%, 7 of 73; 80.0%, 7 of 61
+        (TEST3, (0.848, 6 / 73, 0.804, 6 / 61)),  # 84.8%, 6 of 73; 80.4%, 6 of 61
         (TEST4, (0.768, 7 / 80, 0.741, 7 / 78)),  # 76.9%, 7 of 80; 74.2%, 7 of 78
+        (TEST5, (0.756, 7 / 70, 0.721, 7 / 67)),  # 75.6%, 7 of 70; 72.1%, 7 of 67
     ):
         rows = load_queries(path)
         report = evaluate(kb, rows)
@@ -52,8 +53,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 
 def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
-    assert report["accuracy"] >= 0.866
-    assert report["false_answer_rate"] <= 6 / 277
+    assert report["accuracy"] >= 0.803  # 80.3% of 1,610; 29 of the 582 outside MS answered
+    assert report["false_answer_rate"] <= 29 / 582
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
