@@ -46,6 +46,24 @@ def bucket(key: str) -> int:
     return crc32(key.encode("utf-8", "surrogatepass")) % BUCKETS
 
 
+def copy_blob(reuse: KnowledgeBase, name: str, blobs: dict[str, object]) -> None:
+    """Blob `name` of `reuse` into `blobs` unchanged: its stored bytes where it has them (no unpacking), else
+    the blob itself (a knowledge base built in memory); nothing when `reuse` has no such blob."""
+    raw = reuse.raw(name)
+    found = raw if raw is not None else reuse.blob(name)
+    if found is not None:
+        blobs[name] = found
+
+
+def close_quietly(fd: int | None) -> None:
+    """Close a file descriptor that may already be closed (at interpreter exit, or twice)."""
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 def overlay(
     reuse: KnowledgeBase, prefix: str, table: Mapping[str, object], changed: set[str], blobs: dict[str, object]
 ) -> None:
@@ -59,9 +77,7 @@ def overlay(
         name = f"{prefix}/{number}"
         keys = touched.get(number)
         if keys is None:
-            raw = reuse.raw(name)
-            if raw is not None:
-                blobs[name] = raw
+            copy_blob(reuse, name, blobs)
             continue
         stored: dict[str, object] = dict(reuse.blob(name) or {})  # type: ignore[call-overload]
         found = {k: v for k, v in stored.items() if k not in keys}
@@ -81,12 +97,8 @@ class KnowledgeBase:
         self.closing: int | None = None  # the store's file descriptor, closed with the knowledge base
 
     def __del__(self) -> None:
-        if self.closing is not None:
-            try:
-                os.close(self.closing)
-            except OSError:
-                pass
-            self.closing = None
+        close_quietly(self.closing)
+        self.closing = None
 
     def derived(self, name: str, build: Callable[[KnowledgeBase], T]) -> T:
         """An object built from this knowledge base once and kept with it (the ranker's tables)."""

@@ -231,7 +231,7 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     The keys of a replaced entry stay in place with no entry id (so key numbers do not change and the index
     needs no renumbering); the new keys are added at the end. Only the index buckets of the new keys' words
     are unpacked and changed; the other buckets, the synonyms and the word lists are copied as stored."""
-    from ms_ref.kb import BUCKETS, bucket, overlay
+    from ms_ref.kb import BUCKETS, bucket, copy_blob, overlay
 
     core: dict[str, object] = dict(reuse.blob("rank") or {})  # type: ignore[call-overload]
     packed: list[str] = list(core.get("keys") or [])  # type: ignore[call-overload]
@@ -277,17 +277,9 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
                         table[word] = [*table.get(word, []), *numbers]
                 found[name] = table
                 continue
-            raw = reuse.raw(name)
-            if raw is not None:
-                found[name] = raw
-            elif reuse.blob(name) is not None:
-                found[name] = reuse.blob(name)
-    raw = reuse.raw("rankwords")
-    found["rankwords"] = raw if raw is not None else reuse.blob("rankwords")
-    raw = reuse.raw("rankcommon")
-    found["rankcommon"] = raw if raw is not None else reuse.blob("rankcommon")
-    raw = reuse.raw("vecmeta")
-    found["vecmeta"] = raw if raw is not None else reuse.blob("vecmeta")
+            copy_blob(reuse, name, found)
+    for name in ("rankwords", "rankcommon", "vecmeta"):
+        copy_blob(reuse, name, found)
     # Centroids: the shipped ones, less the replaced entries', plus the new entries' own, from the word
     # vectors the store already holds (only the buckets of the new entries' words are read).
     from ms_ref.vectors import meaning

@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 import os
 
+from ms_ref.kb import close_quietly
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -132,12 +134,8 @@ class Meaning:
                     self.scales = []
 
     def __del__(self) -> None:
-        if self._fd is not None:
-            try:
-                os.close(self._fd)
-            except OSError:
-                pass
-            self._fd = None
+        close_quietly(self._fd)
+        self._fd = None
 
     def vector(self, word: str) -> bytes | None:
         where = self.kb._bucketed("vec", word)

@@ -7,7 +7,7 @@ Runs only when the store is missing or stale (and for `msref validate`), so its 
 from __future__ import annotations
 
 from ms_ref import annotate, fulltext, lookup, rank
-from ms_ref.kb import BUCKETS, KINDS, bucket, overlay
+from ms_ref.kb import BUCKETS, KINDS, bucket, copy_blob, overlay
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -175,10 +175,8 @@ def _merge_text_index(
     for number in range(BUCKETS):
         name = f"text/{number}"
         if number not in touched:
-            raw = reuse.raw(name)
-            if raw is not None:
-                blobs[name] = raw
-                continue
+            copy_blob(reuse, name, blobs)
+            continue
         table: dict[str, list[Posting]] = reuse.blob(name) or {}  # type: ignore[assignment]
         kept: dict[str, list[Posting]] = {}
         for token, postings in table.items():
