@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,32 +38,32 @@ HEADER = """\
 """
 
 
+def _records(name: str) -> Iterator[list[str]]:
+    """The fields of each record of a WordNet database file (its licence header, indented, skipped)."""
+    with open(WORDNET / name, encoding="latin-1") as handle:
+        for line in handle:
+            if not line.startswith("  "):
+                yield line.split()
+
+
 def synsets(pos: str) -> dict[str, list[str]]:
     """synset offset -> its single-word lemmas."""
     found: dict[str, list[str]] = {}
-    with open(WORDNET / f"data.{pos}", encoding="latin-1") as handle:
-        for line in handle:
-            if line.startswith("  "):
-                continue
-            parts = line.split()
-            count = int(parts[3], 16)
-            words = [parts[4 + 2 * i].split("(")[0].lower() for i in range(count)]
-            found[parts[0]] = [w for w in words if w.isalpha()]
+    for parts in _records(f"data.{pos}"):
+        count = int(parts[3], 16)
+        words = [parts[4 + 2 * i].split("(")[0].lower() for i in range(count)]
+        found[parts[0]] = [w for w in words if w.isalpha()]
     return found
 
 
 def first_senses(pos: str) -> dict[str, list[str]]:
     """lemma -> the offsets of its first SENSES synsets."""
     found: dict[str, list[str]] = {}
-    with open(WORDNET / f"index.{pos}", encoding="latin-1") as handle:
-        for line in handle:
-            if line.startswith("  "):
-                continue
-            parts = line.split()
-            lemma, count, pointers = parts[0], int(parts[2]), int(parts[3])
-            offsets = parts[4 + pointers + 2 :]
-            if lemma.isalpha():
-                found[lemma] = offsets[: min(count, SENSES)]
+    for parts in _records(f"index.{pos}"):
+        lemma, count, pointers = parts[0], int(parts[2]), int(parts[3])
+        offsets = parts[4 + pointers + 2 :]
+        if lemma.isalpha():
+            found[lemma] = offsets[: min(count, SENSES)]
     return found
 
 
