@@ -660,8 +660,13 @@ class Ranker:
             value = cover**COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * complete**PHRASE_POWER)
             # An abbreviation found among other words that mean nothing to the entry ("NfL draft", "CVS
             # pharmacy", "DBS check") is another thing with the same letters.
-            if all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful) and any(
-                w in meaningful and w not in finds and w not in CONDITION_WORDS for w in query
+            # In a sentence of everyday words around it ("does testing positive for JCV mean I can't stay on
+            # my infusion"), it is the subject.
+            others = [readings[w][0] for w in meaningful if w not in finds and w not in CONDITION_WORDS]
+            if (
+                others
+                and all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful)
+                and not (len(query) >= 2 * NAME_CONTEXT_WORDS and all(w in self.everyday for w in others))
             ):
                 continue
             # One word of the query found, among two or more others that mean something and are not found

@@ -107,6 +107,8 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("can clemastine really repair myelin", "clemastine"),  # names in a sentence: its subject
         ("where on the body do you inject kesimpta", "ofatumumab"),
         ("can ms make you constipated", "constipation"),
+        # an abbreviation amid everyday words is the sentence's subject
+        ("does testing positive for JCV mean I can't stay on my infusion", "jc-virus"),
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
@@ -126,7 +128,8 @@ def test_several_names_side_by_side_are_listed(kb, query: str, expected: set[str
 @pytest.mark.parametrize(
     "query",
     ["diabetes", "metformin", "asdfghjkl", "ms paint", "microsoft teams", "nfl draft 2026", "heart attack symptoms",
-     "reflux", "banana bread recipe", "PLM", "EDS"],
+     "reflux", "banana bread recipe", "PLM", "EDS",
+     "I watched the NFL game last night with my brother and his kids"],
 )
 def test_queries_outside_ms_get_no_answer(kb, query: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == [], query
