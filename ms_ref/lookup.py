@@ -8,7 +8,7 @@ it; rapidfuzz is imported only by the typo-tolerant tier and by suggestions.
 
 from __future__ import annotations
 
-from ms_ref.words import normalise, spelling, stem
+from ms_ref.words import normalise, sounds, spelling, stem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -241,7 +241,37 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if hits:
             best = min(distance for _key, distance in hits)
             return _found(_unique(i for k, distance in hits if distance == best for i in canon[k]), "fuzzy")
+    # A name written as it sounds ("obagio" for Aubagio, "tysabery" for Tysabri), too far in letters.
+    if len(variants[-1]) == 1:
+        heard = _sound_alike(variants[-1][0], canon, everyday | lookalikes)
+        if heard:
+            return _found(heard, "fuzzy")
     return _found([], "none")
+
+
+def _sound_alike(word: str, canon: dict[str, list[str]], ordinary: frozenset[str]) -> list[str]:
+    """The entries of the one-word names that sound like `word` (ms_ref.words.sounds) within a slip (none
+    for a short word); never for everyday English, which is a word of its own and not a slip."""
+    if len(word) < 5 or not word.isalpha() or word in ordinary:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    heard = sounds(word)
+    allowed = 1 if len(heard) >= 6 else 0
+    names = [key for key in canon if key.isalpha() and len(key) >= 5 and key not in ordinary]
+    spoken = [sounds(key) for key in names]
+    found = [
+        (int(distance), names[index])
+        for _sound, distance, index in process.extract(
+            heard, spoken, scorer=OSA.distance, score_cutoff=allowed, limit=None
+        )
+        if spoken[index][:1] == heard[:1]
+    ]
+    if not found:
+        return []
+    best = min(distance for distance, _key in found)
+    return _unique(i for distance, key in found if distance == best for i in canon[key])
 
 
 def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:

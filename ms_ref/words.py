@@ -64,3 +64,20 @@ def spelling(word: str) -> str:
     if len(word) > 4 and word.endswith(("bre", "tre")):
         word = word[:-2] + "er"
     return _US_WORDS.get(word, word.replace("smould", "smold"))
+
+
+# Letters spelt differently for one sound, as people write a name they have only heard ("obagio" for
+# Aubagio, "tysabery" for Tysabri, "gilenia" for Gilenya): replaced in this order.
+_SOUNDS = (
+    ("ph", "f"), ("ck", "k"), ("qu", "kw"), ("q", "k"), ("x", "ks"), ("ce", "se"), ("ci", "si"), ("cy", "si"),
+    ("c", "k"), ("z", "s"), ("y", "i"), ("au", "o"), ("ou", "o"), ("aw", "o"), ("ee", "i"), ("ea", "i"),
+    ("ie", "i"), ("ey", "i"),
+)
+
+
+def sounds(word: str) -> str:
+    """`word` as it sounds, roughly: one spelling for each sound above, doubled letters once, no final e."""
+    for written, sound in _SOUNDS:
+        word = word.replace(written, sound)
+    single = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+    return single[:-1] if len(single) > 3 and single.endswith("e") else single

@@ -110,6 +110,8 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("can ms make you constipated", "constipation"),
         # an abbreviation amid everyday words is the sentence's subject
         ("does testing positive for JCV mean I can't stay on my infusion", "jc-virus"),
+        ("obagio", "teriflunomide"),  # a brand written as it sounds, two letters off
+        ("tysabery", "natalizumab"),
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
