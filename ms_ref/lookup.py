@@ -149,8 +149,8 @@ RATIO_NAMED = 0.25
 # words with any entry, so its scores are low: two or more of its words in one entry, far ahead of the
 # next, answer from lower still.
 SENTENCE_WORDS = 8  # words from which a query is a sentence (the rule above)
-ANSWER_SENTENCE = 0.2
-RATIO_SENTENCE = 0.6
+ANSWER_SENTENCE = 0.15
+RATIO_SENTENCE = 0.4
 LIST = 0.35
 NEAR = 0.75
 MAX_LISTED = 8

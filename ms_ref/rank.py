@@ -89,7 +89,7 @@ TOPIC_WORDS = frozenset(
         "heart lung kidney liver stomach tooth teeth gum ear nose throat sinus bone joint hip shoulder prostate "
         "breast womb uterus period baby toddler child kid dog cat car phone computer food recipe cooking money "
         "tax insurance flu covid cough fever cancer diabetes asthma arthritis dementia allergy tyre football "
-        "game movie music song weather"
+        "game movie music song weather microsoft laptop software email"
     ).split()
 )
 # How sharply a partial cover is discounted: a key with words the query lacks, and a query with words the
@@ -101,6 +101,7 @@ EVERYDAY_MATCHED = 0.5  # an everyday word ("three", "time", "leg") is weaker ev
 FILLER_WEIGHT = 0.5  # a fixed weight: a word that means nothing here is not made weighty by being rare here
 QUALIFIER_WEIGHT = 0.3
 CONDITION_WEIGHT = 8.0
+TOPIC_WEIGHT = 8.0
 GROUP_UNMATCHED = 0.2
 LONE_FACTOR = 0.6
 WEAK_FACTOR = 0.6
@@ -110,8 +111,8 @@ CONCEPT_DISCOUNT = 0.5
 SPREAD = 0.7
 # How much the meaning of the words (ms_ref.vectors) weighs: a candidate whose centroid has cosine c with the
 # query's vector has its score times (c / VECTOR_PIVOT) ** VECTOR_POWER (0 turns it off).
-VECTOR_POWER = 1.0
-VECTOR_PIVOT = 0.6
+VECTOR_POWER = 1.5
+VECTOR_PIVOT = 0.65
 VECTOR_FLOOR = 0.01
 VECTOR_CANDIDATES = 16
 NAME_CONTEXT_WORDS = 5  # words from which a query holding a name is a sentence around it
@@ -486,7 +487,7 @@ class Ranker:
         if not matched and word in CONDITION_WORDS:
             return max(base, CONDITION_WEIGHT)  # "motor neurone disease" names a disease: the neurone is not it
         if not matched and word in TOPIC_WORDS:
-            return base  # "heart attack", "sore throat": the organ says what the query is about
+            return max(base, TOPIC_WEIGHT)  # "heart attack", "sore throat": the organ says what the query is about
         if not matched and word in self.concepts:
             return GROUP_UNMATCHED * base  # a body part or a feeling the entry does not have ("chest infection")
         if not matched and (word in self.everyday or not word.isalpha()):
