@@ -168,7 +168,8 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         return _found(exact, "exact")
 
     # A glossary heading with its abbreviation or synonym in brackets: "Clinically isolated syndrome (CIS)",
-    # "Avonex (interferon beta 1a)". Both parts are looked up; they must not disagree.
+    # "Avonex (interferon beta 1a)". Both parts are looked up: one's answer wins where the other agrees or
+    # lists it among others.
     if "(" in query and ")" in query and not query.startswith("("):
         outer_text = query[: query.index("(")] + query[query.rindex(")") + 1 :]
         inner_text = query[query.index("(") + 1 : query.rindex(")")]
@@ -176,7 +177,9 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             outer, inner = resolve_query(kb, outer_text)["ids"], resolve_query(kb, inner_text)["ids"]
             if len(inner) == 1 and (not outer or inner[0] in outer):
                 return _found(inner, "canonical")
-            if len(outer) == 1 and (not inner or outer[0] in inner):
+            # Two entries, one each side: the heading is the words outside the brackets ("Walking (Gait)
+            # Difficulties", "MS hug (dysaesthesia)"); the bracket holds a broader or narrower word.
+            if len(outer) == 1 and (len(inner) <= 1 or outer[0] in inner):
                 return _found(outer, "canonical")
 
     from ms_ref.rank import folded_fillers

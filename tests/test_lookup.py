@@ -65,7 +65,7 @@ def test_vocabulary_and_seed_words_answer(kb) -> None:
     assert len({row["glossary"] for row in rows}) >= 5
     assert sum(row["scope"] == "out" for row in rows) / len(rows) <= 0.05
     share, misses = coverage(kb, in_scope_terms(rows))
-    assert share >= 0.989, misses  # 98.9% measured (python -m benchmarks.vocabulary_eval)
+    assert share >= 0.99, misses  # 99.3% measured (python -m benchmarks.vocabulary_eval)
     assert coverage(kb, SEED_WORDS) == (1.0, [])
 
 
@@ -103,6 +103,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("ocr", "ocrelizumab"),  # as Tab completion would finish it
         ("terif", "teriflunomide"),
         ("Clinically isolated syndrome (CIS)", "cis"),
+        ("Walking (Gait) Difficulties", "walking-impairment"),  # a heading: the words outside the brackets
         ("pins and needles", "paraesthesia"),
         ("solumedrol 1g iv for 3 days", "methylprednisolone"),  # a hyphenated brand typed whole, with a dose
         ("can clemastine really repair myelin", "clemastine"),  # names in a sentence: its subject
