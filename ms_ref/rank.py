@@ -663,13 +663,12 @@ class Ranker:
             # pharmacy", "DBS check") is another thing with the same letters.
             # In a sentence of everyday words around it ("does testing positive for JCV mean I can't stay on
             # my infusion"), it is the subject.
-            others = [readings[w][0] for w in meaningful if w not in finds and w not in CONDITION_WORDS]
-            if (
-                others
-                and all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful)
-                and not (len(query) >= 2 * NAME_CONTEXT_WORDS and all(w in self.everyday for w in others))
-            ):
-                continue
+            if all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful):
+                others = [readings[w][0] for w in meaningful if w not in finds and w not in CONDITION_WORDS]
+                if others and not (
+                    len(query) >= 2 * NAME_CONTEXT_WORDS and all(w in self.everyday for w in others)
+                ):
+                    continue
             # One word of the query found, among two or more others that mean something and are not found
             # ("solar flare today"): more likely another thing that shares the word.
             if sum(1 for w in finds if w in meaningful) == 1 and (
