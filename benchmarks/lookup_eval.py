@@ -14,6 +14,8 @@
     tests/eval/queries_test6.tsv a sixth held-out batch (320 queries across every category), written before
                                  glossary entries beyond symptoms had many everyday phrases; only its
                                  figures are printed
+    tests/eval/queries_test7.tsv a seventh held-out batch (320 queries), written after that round, so that
+                                 it measures the lookup as it then stood; only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -40,6 +42,7 @@ TEST3 = ROOT / "tests" / "eval" / "queries_test3.tsv"
 TEST4 = ROOT / "tests" / "eval" / "queries_test4.tsv"
 TEST5 = ROOT / "tests" / "eval" / "queries_test5.tsv"
 TEST6 = ROOT / "tests" / "eval" / "queries_test6.tsv"
+TEST7 = ROOT / "tests" / "eval" / "queries_test7.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -48,6 +51,7 @@ HELD_OUT = (
     (TEST4, "fourth held-out batch"),
     (TEST5, "fifth held-out batch"),
     (TEST6, "sixth held-out batch"),
+    (TEST7, "seventh held-out batch"),
 )
 
 
