@@ -48,17 +48,19 @@ def phrase_table(
     entries: dict[str, Entry],
     reuse: dict[str, str] | None = None,
     fresh: set[str] | None = None,
+    replaced: set[str] | None = None,
 ) -> dict[str, str]:
     """first folded word -> [[folded words...], entry id, the form it must have when written in capitals, rank]
 
     Built when the store is compiled. Rank 0 for names and aliases, 1 for everyday phrases (lay terms), which
-    give way when both name a phrase.
+    give way when both name a phrase. With `reuse` (the shipped table) only the `fresh` entries' phrases are
+    made; `replaced`, the fresh entries the shipped data already has, is found in `reuse` when not given.
     """
     from ms_ref.lookup import canonical_words
 
-    if reuse is not None and fresh is not None and not any(
-        entry_id in fresh for packed in reuse.values() for entry_id in _ids(packed)
-    ):
+    if reuse is not None and fresh is not None and replaced is None:
+        replaced = {entry_id for packed in reuse.values() for entry_id in _ids(packed) if entry_id in fresh}
+    if reuse is not None and fresh is not None and not replaced:
         # Only new entries: the shipped phrases stay as they are; each new phrase joins its first word's row.
         table = dict(reuse)
         added = phrase_table({i: entries[i] for i in fresh if i in entries})

@@ -69,16 +69,17 @@ def compile_blobs(
         blobs["entry/" + entry_id] = {"entry": entry, "links": links}
 
     if reuse is not None and fresh is not None:
-        canon, unordered = _merged_lookup_tables(reuse, entries, fresh)
         # Only the buckets holding a name of a new or replaced entry change; the others are copied as stored.
         old = {i: reuse.entry(i) for i in fresh if reuse.has(i)}
         new = {i: entries[i] for i in fresh if i in entries}
         old_canon, old_unordered = _lookup_tables(old)
         new_canon, new_unordered = _lookup_tables(new)
+        changed = set(old_unordered) | set(new_unordered)
+        canon, unordered = _merged_lookup_tables(reuse, entries, fresh, changed)
         spoken = {key for entry in (*old.values(), *new.values()) for key in lookup.entry_keys(entry)}
         overlay(reuse, "names", names, spoken, blobs)
         overlay(reuse, "canon", canon, set(old_canon) | set(new_canon), blobs)
-        overlay(reuse, "unordered", unordered, set(old_unordered) | set(new_unordered), blobs)
+        overlay(reuse, "unordered", unordered, changed, blobs)
     else:
         canon, unordered = _lookup_tables(entries)
         _bucketed(dict(names), "names", blobs)
@@ -99,7 +100,8 @@ def compile_blobs(
         blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
     blobs["gloss"] = annotate.glosses(entries)
     if reuse is not None and fresh is not None:
-        blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh)  # type: ignore[arg-type]
+        replaced = {i for i in fresh if reuse.has(i)}
+        blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh, replaced)  # type: ignore[arg-type]
         blobs.update(rank.merged_blobs(reuse, entries, fresh))
     else:
         blobs["phrases"] = annotate.phrase_table(entries)
@@ -114,9 +116,11 @@ def compile_blobs(
 
 
 def _merged_lookup_tables(
-    reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str]
+    reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str], changed: set[str]
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """The shipped data's lookup tables without the entries in `fresh`, plus the keys of those entries."""
+    """The shipped data's lookup tables without the entries in `fresh`, plus the keys of those entries: the
+    whole canonical table (it is stored whole, as `lookup`), and of the word-order-free table only the keys
+    in `changed` (the only ones its rebuilt buckets read)."""
 
     def kept(table: dict[str, list[str]]) -> dict[str, list[str]]:
         result = {}
@@ -127,10 +131,11 @@ def _merged_lookup_tables(
         return result
 
     canon = kept(reuse.canonical_keys())
-    unordered_all: dict[str, list[str]] = {}
-    for number in range(BUCKETS):
-        unordered_all.update(reuse.blob(f"unordered/{number}") or {})  # type: ignore[call-overload]
-    return _lookup_tables({i: entries[i] for i in fresh if i in entries}, canon, kept(unordered_all))
+    stored: dict[str, list[str]] = {}
+    for number in {bucket(key) for key in changed}:
+        table: dict[str, list[str]] = reuse.blob(f"unordered/{number}") or {}  # type: ignore[assignment]
+        stored.update((key, ids) for key, ids in table.items() if key in changed)
+    return _lookup_tables({i: entries[i] for i in fresh if i in entries}, canon, kept(stored))
 
 
 def _lookup_tables(
