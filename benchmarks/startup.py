@@ -54,32 +54,40 @@ LETTERS = ROOT / "tests" / "data" / "letters"
 
 
 def synthetic_knowledge_base(folder: Path, factor: int = 10) -> Path:
-    """The shipped knowledge base with every treatment and term copied `factor` times under new names."""
+    """The shipped knowledge base with every treatment and term copied `factor` - 1 times under new names.
+
+    Each round of copies goes to whichever of the two files is smaller so far (either may hold any
+    section): ten glossaries in one file would pass msref's 8 MiB file limit."""
     import yaml
 
-    treatments = yaml.safe_load((ROOT / "data" / "treatments.yaml").read_text(encoding="utf-8"))
-    glossary = yaml.safe_load((ROOT / "data" / "glossary.yaml").read_text(encoding="utf-8"))
-    for document, section in ((treatments, "treatments"), (glossary, "terms")):
-        originals = document[section]
-        copies = []
-        for n in range(1, factor):
-            for entry in originals:
-                clone = dict(entry)
-                clone["id"] = f"{entry['id']}-copy{n}"
-                clone["name"] = f"{entry['name']} copy {n}"
-                clone["aliases"] = [f"{alias} copy {n}" for alias in entry.get("aliases", [])]
-                copies.append(clone)
-        document[section] = originals + copies
     class NoAliases(yaml.SafeDumper):
         def ignore_aliases(self, data: object) -> bool:
             return True
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, document in (("treatments.yaml", treatments), ("glossary.yaml", glossary)):
-        # Short lists inline and long lines kept whole: the x10 glossary stays under msref's 8 MiB file limit.
-        text = yaml.dump(document, Dumper=NoAliases, sort_keys=False, allow_unicode=True, default_flow_style=None,
+    def dump(document: object) -> str:
+        # Short lists inline and long lines kept whole, as a compact file.
+        return yaml.dump(document, Dumper=NoAliases, sort_keys=False, allow_unicode=True, default_flow_style=None,
                          width=100_000)
-        (folder / name).write_text(text, encoding="utf-8")
+
+    files = {
+        "treatments.yaml": yaml.safe_load((ROOT / "data" / "treatments.yaml").read_text(encoding="utf-8")),
+        "glossary.yaml": yaml.safe_load((ROOT / "data" / "glossary.yaml").read_text(encoding="utf-8")),
+    }
+    sizes = {name: len(dump(document).encode("utf-8")) for name, document in files.items()}
+    originals = {"treatments": list(files["treatments.yaml"]["treatments"]), "terms": list(files["glossary.yaml"]["terms"])}
+    for n in range(1, factor):
+        for section, entries in originals.items():
+            copies = [
+                {**entry, "id": f"{entry['id']}-copy{n}", "name": f"{entry['name']} copy {n}",
+                 "aliases": [f"{alias} copy {n}" for alias in entry.get("aliases", [])]}
+                for entry in entries
+            ]
+            name = min(sizes, key=lambda file: sizes[file])
+            files[name].setdefault(section, []).extend(copies)
+            sizes[name] += len(dump({section: copies}).encode("utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, document in files.items():
+        (folder / name).write_text(dump(document), encoding="utf-8")
     return folder
 
 
