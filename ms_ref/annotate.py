@@ -122,6 +122,16 @@ def _unpack(packed: str) -> list[tuple[tuple[str, ...], str, str, int]]:
     return rows
 
 
+def _by_second_word(
+    rows: list[tuple[tuple[str, ...], str, str, int]],
+) -> dict[str, list[tuple[tuple[str, ...], str, str, int]]]:
+    """One first word's rows by their second word ("" for one-word phrases), each list in the rows' order."""
+    grouped: dict[str, list[tuple[tuple[str, ...], str, str, int]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0][1] if len(row[0]) > 1 else "", []).append(row)
+    return grouped
+
+
 def _ids(packed: str) -> list[str]:
     """The entry ids in one first word's packed rows, without unpacking the rest."""
     return [row.split(_FIELD, 2)[1] for row in packed.split(_ROW)]
@@ -187,7 +197,7 @@ def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
     """The entries named in `text`, each once, in order of first appearance, longest matches first."""
     table: dict[str, str] = kb.blob("phrases") or {}  # type: ignore[assignment]
     gloss: dict[str, str] = kb.blob("gloss") or {}  # type: ignore[assignment]
-    unpacked: dict[str, list[tuple[tuple[str, ...], str, str, int]]] = {}
+    by_next: dict[str, dict[str, list[tuple[tuple[str, ...], str, str, int]]]] = {}
     tokens = words(text)
     folded = tuple(word for _start, _end, word in tokens)
     seen: set[str] = set()
@@ -196,9 +206,12 @@ def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
     while index < len(tokens):
         matched = 0
         first = tokens[index][2]
-        if first not in unpacked:
-            unpacked[first] = _unpack(table[first]) if first in table else []
-        for phrase, entry_id, capitals, _rank in unpacked[first]:
+        if first not in by_next:
+            by_next[first] = _by_second_word(_unpack(table[first])) if first in table else {}
+        groups = by_next[first]
+        # Only the phrases whose second word follows here, then the one-word ones: a letter says "the" often.
+        following = groups.get(folded[index + 1], []) if index + 1 < len(folded) and groups else []
+        for phrase, entry_id, capitals, _rank in (*following, *groups.get("", ())):
             size = len(phrase)
             if index + size > len(tokens):
                 continue
