@@ -100,8 +100,7 @@ def compile_blobs(
         blobs["complete/" + first] = sorted(items, key=lambda item: (item[0].casefold(), item[0]))
     blobs["gloss"] = annotate.glosses(entries)
     if reuse is not None and fresh is not None:
-        replaced = {i for i in fresh if reuse.has(i)}
-        blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh, replaced)  # type: ignore[arg-type]
+        blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh, set(old))  # type: ignore[arg-type]
         blobs.update(rank.merged_blobs(reuse, entries, fresh))
     else:
         blobs["phrases"] = annotate.phrase_table(entries)
