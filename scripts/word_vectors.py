@@ -3,8 +3,10 @@
 msref's ranker (ms_ref/rank.py) reads a sentence through the words it shares with an entry. Word vectors add
 what the words mean: "wiped", "drained" and "exhausted" lie close together, so a sentence in words no entry
 uses still lands near the right one. Each word is passed alone through the sentence-embedding model
-sentence-transformers/all-MiniLM-L6-v2 (Apache License 2.0), the vectors are reduced to their DIMS main
-directions (principal components) and stored one signed byte per direction, with one scale per direction.
+sentence-transformers/all-MiniLM-L6-v2 (Apache License 2.0), the vectors are reduced to the DIMS main
+directions (principal components) of the common English words and stored one signed byte per direction,
+with one scale per direction; the knowledge base's own words are projected onto those directions, so adding
+entries does not turn the others' vectors.
 The words: every word of the knowledge base's names, aliases, everyday phrases and summaries, and the
 TOP_WORDS most frequent English words (wordfreq), each under the form msref folds it to ("lesions" ->
 lesion). Run again when the knowledge base gains many new words; tests check the file's form.
@@ -55,6 +57,7 @@ def main() -> int:
     for word in wordfreq.top_n_list("en", TOP_WORDS):
         if re.fullmatch(r"[a-z]+", word):
             surfaces.setdefault(fold(word), word)
+    common = set(surfaces)
     for text in texts:
         for word in normalise(text).split():
             if word.isalnum():
@@ -62,10 +65,13 @@ def main() -> int:
     words = sorted(surfaces)
     model = load_model("cpu")
     raw = model.encode([surfaces[w] for w in words], batch_size=256, show_progress_bar=False)
-    centred = raw - raw.mean(axis=0)
-    _u, _s, components = np.linalg.svd(centred, full_matrices=False)
-    reduced = centred @ components[:DIMS].T
-    scales = np.abs(reduced).max(axis=0) / 127.0
+    # The directions and scales come from the common English words alone, a fixed set: the knowledge base's
+    # own words are projected onto them, so new entries add rows without turning every other word's vector.
+    base = raw[[index for index, word in enumerate(words) if word in common]]
+    mean = base.mean(axis=0)
+    _u, _s, components = np.linalg.svd(base - mean, full_matrices=False)
+    reduced = (raw - mean) @ components[:DIMS].T
+    scales = np.abs((base - mean) @ components[:DIMS].T).max(axis=0) / 127.0
     quantised = np.clip(np.rint(reduced / scales), -127, 127).astype(np.int8)
     joined = "\n".join(words).encode("utf-8")
     body = b"".join((struct.pack(f"<{DIMS}f", *scales.astype(np.float32)), struct.pack("<I", len(joined)), joined,
