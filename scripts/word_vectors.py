@@ -67,11 +67,11 @@ def main() -> int:
     raw = model.encode([surfaces[w] for w in words], batch_size=256, show_progress_bar=False)
     # The directions and scales come from the common English words alone, a fixed set: the knowledge base's
     # own words are projected onto them, so new entries add rows without turning every other word's vector.
-    base = raw[[index for index, word in enumerate(words) if word in common]]
-    mean = base.mean(axis=0)
-    _u, _s, components = np.linalg.svd(base - mean, full_matrices=False)
+    rows = [index for index, word in enumerate(words) if word in common]
+    mean = raw[rows].mean(axis=0)
+    _u, _s, components = np.linalg.svd(raw[rows] - mean, full_matrices=False)
     reduced = (raw - mean) @ components[:DIMS].T
-    scales = np.abs((base - mean) @ components[:DIMS].T).max(axis=0) / 127.0
+    scales = np.abs(reduced[rows]).max(axis=0) / 127.0
     quantised = np.clip(np.rint(reduced / scales), -127, 127).astype(np.int8)
     joined = "\n".join(words).encode("utf-8")
     body = b"".join((struct.pack(f"<{DIMS}f", *scales.astype(np.float32)), struct.pack("<I", len(joined)), joined,
