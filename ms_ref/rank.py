@@ -508,13 +508,17 @@ class Ranker:
             for _ending, stem in _stems(base):
                 if stem in self.df:
                     return stem, 0.95
+        for noun in _derived(word):  # "paralysed": paralysis
+            if noun in self.df:
+                return noun, 0.95
         fixed = self.correct(word)
         return (fixed, 0.85) if fixed else (word, 1.0)
 
     def forms(self, word: str) -> list[str]:
         """Other known words a known word may be a form of: "constipated" is in one summary, but the entry
-        that names the thing says "constipation"."""
-        found = (stem for ending, stem in _stems(word) if ending and stem != word and stem in self.df)
+        that names the thing says "constipation"; and the nouns it names ("numb": numbness)."""
+        found = [stem for ending, stem in _stems(word) if ending and stem != word and stem in self.df]
+        found += [noun for noun in _derived(word) if noun in self.df]
         return list(dict.fromkeys(found))
 
     def correct(self, word: str) -> str | None:
@@ -729,6 +733,28 @@ def _stems(word: str) -> Iterator[tuple[str, str]]:
             yield ending, word[: len(word) - len(ending)] + replacement
 
 
+def _derived(word: str) -> Iterator[str]:
+    """The nouns an adjective or participle may name, by its ending ("numb": numbness, "depressed":
+    depression, "dizzy": dizziness, "anxious": anxiety, "spastic": spasticity, "ataxic": ataxia)."""
+    for ending, replacement in _DERIVED:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            yield word[: len(word) - len(ending)] + replacement
+
+
+_DERIVED = (
+    ("", "ness"),
+    ("y", "iness"),
+    ("", "ity"),
+    ("ive", "ivity"),
+    ("ed", "ion"),
+    ("ent", "ence"),
+    ("ant", "ance"),
+    ("ous", "ety"),
+    ("yzed", "ysis"),
+    ("ysed", "ysis"),
+    ("ytic", "ysis"),
+    ("ic", "ia"),
+)
 # Word endings tried on a word no entry uses, to find the word it is a form of.
 _ENDINGS = (
     ("ologist", "ology"),  # reflexologist
