@@ -435,6 +435,7 @@ class Ranker:
         self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
         self._words: dict[str, frozenset[str]] = {}
+        self._query_vector: tuple[tuple[str, ...] | None, list[float] | None] = (None, None)
 
     # The larger tables are read only as far as a query needs them: the index and the synonyms one bucket
     # per word, the word lists on first use.
@@ -702,15 +703,28 @@ class Ranker:
             scored = self._weighed_by_meaning(scored, [readings[w][0] for w in query])
         return sorted(scored, key=lambda item: (-item[1], item[0]))
 
+    def query_vector(self, words: list[str]) -> list[float] | None:
+        """The meaning of a query (its words as read, fillers left out; ms_ref.vectors), or None when none
+        of its words has a vector. The last one is kept: the second look (ms_ref.confidence) reads it again."""
+        key = tuple(words)
+        if self._query_vector[0] != key:
+            from ms_ref.vectors import meaning
+
+            found = meaning(self.kb).query((w for w in words if w not in self.fillers), self.idf)
+            self._query_vector = (key, found)
+        return self._query_vector[1]
+
+    def cosine(self, vector: list[float], entry_id: str) -> float | None:
+        from ms_ref.vectors import meaning
+
+        return meaning(self.kb).cosine(vector, entry_id)
+
     def _weighed_by_meaning(
         self, scored: list[tuple[str, float, int, bool]], words: list[str]
     ) -> list[tuple[str, float, int, bool]]:
         """Each score times (cosine / VECTOR_PIVOT) ** VECTOR_POWER, at most 1: the cosine of the query's
         meaning and the entry's (ms_ref.vectors). Unchanged where either has no vector."""
-        from ms_ref.vectors import meaning
-
-        found = meaning(self.kb)
-        vector = found.query((w for w in words if w not in self.fillers), self.idf)
+        vector = self.query_vector(words)
         if vector is None:
             return scored
         # Only the leading candidates: the others cannot reach an answer or a list however near they are.
@@ -719,7 +733,7 @@ class Ranker:
         for entry_id, value, evidence, named in ranked[:VECTOR_CANDIDATES]:
             # An entry the query names ("why does Tecfidera make my face go red") is its subject whatever
             # the words around the name mean.
-            cosine = None if named else found.cosine(vector, entry_id)
+            cosine = None if named else self.cosine(vector, entry_id)
             if cosine is not None:
                 value = min(1.0, value * (max(cosine, VECTOR_FLOOR) / VECTOR_PIVOT) ** VECTOR_POWER)
             weighed.append((entry_id, value, evidence, named))

@@ -1,0 +1,113 @@
+"""A second look at a sentence the thresholds declined: how likely the ranker's best candidate is right.
+
+ms_ref.lookup answers from fixed thresholds on the ranker's scores. A sentence ("I wobble standing at the sink
+and have to grab the counter") covers few of its words with any entry, so its best score is often below them
+although the best candidate is right; sentences about something else ("my arms are like jelly after that gym
+session") score as low. The thresholds cannot tell the two apart; this model weighs more of what the ranking
+knows: the best score and the next one, how many of the query's words the best entry has, how many of them
+no entry uses or are everyday English, how near the query's meaning is to the entry's, and the query's
+meaning itself (ms_ref.vectors), which says what the sentence is about (a body, a machine, a holiday).
+
+It is a logistic regression fitted on the development queries only (scripts/fit_confidence.py), with the
+number of queries, the settings and the cross-validated figures in ms_ref/confidence.txt. An answer needs
+its probability at least the file's threshold; without the file, or without word vectors, nothing changes.
+Builtin modules only; read on first use (only a declined query of three words or more reads it).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ms_ref.rank import Ranker
+
+PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confidence.txt")
+# The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
+# which the tiers after the ranker read.
+MIN_WORDS = 3
+# The features before the query's vector, in the order of the weights in confidence.txt.
+NAMES = (
+    "log_best", "next_ratio", "evidence", "evidence_share", "named", "log_words", "unknown_share",
+    "everyday_share", "cosine",
+)
+
+
+def features(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> list[float] | None:
+    """The model's inputs for a query (its canonical words) and its ranking, or None when the query has no
+    candidate or no vector."""
+    if not scored:
+        return None
+    words = list(dict.fromkeys(words))  # as the ranker reads them: "leg leg leg" is one word
+    best, top, evidence, named = scored[0]
+    readings = [ranking.reading(word)[0] for word in words]
+    vector = ranking.query_vector(readings)
+    if vector is None:
+        return None
+    cosine = ranking.cosine(vector, best)
+    meaningful = [word for word in readings if ranking.meaningful(word)]
+    count = max(len(meaningful), 1)
+    second = scored[1][1] if len(scored) > 1 else 0.0
+    return [
+        math.log(max(top, 1e-4)),
+        second / top if top else 1.0,
+        min(evidence, 6) / 6,
+        evidence / count,
+        1.0 if named else 0.0,
+        math.log(max(len(words), 1)),
+        sum(1 for word in meaningful if word not in ranking.df) / count,
+        sum(1 for word in meaningful if word in ranking.everyday) / count,
+        cosine if cosine is not None else 0.0,
+        *vector,
+    ]
+
+
+_MODEL: list[tuple[float, float, list[float]] | None] = []
+
+
+def model(path: str = PATH) -> tuple[float, float, list[float]] | None:
+    """(threshold, bias, weights) from confidence.txt (read once), or None when it is missing or damaged."""
+    if not _MODEL:
+        _MODEL.append(read(path))
+    return _MODEL[0]
+
+
+def read(path: str) -> tuple[float, float, list[float]] | None:
+    values: dict[str, float] = {}
+    weights: list[float] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip() or line.startswith("#"):
+                    continue
+                name, value = line.split()
+                if name in ("threshold", "bias"):
+                    values[name] = float(value)
+                else:
+                    weights.append(float(value))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if "threshold" not in values or "bias" not in values or len(weights) <= len(NAMES):
+        return None
+    return values["threshold"], values["bias"], weights
+
+
+def probability(inputs: list[float], bias: float, weights: list[float]) -> float:
+    total = bias + sum(w * x for w, x in zip(weights, inputs))
+    return 1.0 / (1.0 + math.exp(-max(min(total, 30.0), -30.0)))
+
+
+def sure(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
+    """Whether the best candidate of a declined query of MIN_WORDS words or more is likely enough right to
+    answer."""
+    if len(set(words)) < MIN_WORDS or not scored or scored[0][2] < 1:
+        return False
+    found = model()
+    if found is None:
+        return False
+    threshold, bias, weights = found
+    inputs = features(ranking, words, scored)
+    if inputs is None or len(inputs) != len(weights):
+        return False
+    return probability(inputs, bias, weights) >= threshold

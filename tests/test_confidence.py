@@ -1,0 +1,74 @@
+"""The second look at a declined sentence (ms_ref.confidence): its model file, and what it changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ms_ref import confidence, lookup
+
+
+@pytest.fixture(scope="module")
+def kb(real_kb):
+    return real_kb
+
+
+def test_the_shipped_model_matches_the_features(kb) -> None:
+    found = confidence.read(confidence.PATH)
+    assert found is not None
+    threshold, _bias, weights = found
+    assert 0.5 <= threshold < 1.0
+    dims = len(kb.blob("vecmeta")["scales"])
+    assert len(weights) == len(confidence.NAMES) + dims
+    text = Path(confidence.PATH).read_text(encoding="utf-8")
+    assert "dev queries only" in text
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "threshold 0.7\n", "threshold 0.7\nbias 1.0\nlog_best 0.5\n", "threshold x\nbias 1\n", "threshold\n"],
+)
+def test_a_missing_or_damaged_model_reads_as_none(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "confidence.txt"
+    path.write_text(content, encoding="utf-8")
+    assert confidence.read(str(path)) is None
+    assert confidence.read(str(tmp_path / "absent.txt")) is None
+
+
+def _with_second_look(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    monkeypatch.setattr(lookup, "SECOND_LOOK", on)
+
+
+def test_a_declined_description_is_answered_by_the_second_look(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "I wobble standing at the sink and have to grab the counter"
+    _with_second_look(monkeypatch, False)
+    assert lookup.resolve_query(kb, query)["ids"] == []
+    _with_second_look(monkeypatch, True)
+    assert lookup.resolve_query(kb, query) == {"ids": ["balance-problems"], "match": "ranked"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "the washing machine shakes violently on the spin cycle",
+        "My legs felt wobbly after the hill repeats this morning.",
+        "mosquito bites on my legs from holiday itch like mad",
+        "the telly picture keeps jumping and freezing during the football",
+    ],
+)
+def test_sentences_about_something_else_stay_unanswered(kb, query: str) -> None:
+    assert lookup.resolve_query(kb, query)["ids"] == []
+
+
+def test_without_the_model_nothing_changes(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(confidence, "_MODEL", [None])
+    assert lookup.resolve_query(kb, "I wobble standing at the sink and have to grab the counter")["ids"] == []
+
+
+def test_a_word_or_two_is_left_to_the_tiers_after_the_ranker(kb) -> None:
+    from ms_ref.rank import ranker
+
+    ranking = ranker(kb)
+    for words in (["wobble"], ["wobble", "sink"]):
+        assert not confidence.sure(ranking, words, ranking.score(words))
