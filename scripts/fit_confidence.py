@@ -7,8 +7,9 @@ outside MS answered costs FALSE_COST right answers, a wrong answer one.
 
 The regularisation and the threshold are chosen by leaving out one author's part of the dev file at a time
 (the parts are the blocks that begin "# Added"): the model is fitted on the other parts and scored on the
-one left out, so a setting is chosen for how it does on queries written by someone it has not read. The
-model written is then fitted on every part with the chosen setting.
+one left out, so a setting is chosen for how it does on queries written by someone it has not read; a
+threshold is valued with its two neighbours, so a lone lucky peak is not chosen. The model written is then
+fitted on every part with the chosen setting.
 
     python -m venv /tmp/fit && /tmp/fit/bin/pip install -e . scikit-learn
     /tmp/fit/bin/python scripts/fit_confidence.py
@@ -85,7 +86,7 @@ def main() -> int:
 
     inputs, labels, groups, outside = dataset()
     x, y, g, out = np.array(inputs), np.array(labels), np.array(groups), np.array(outside)
-    results = []
+    results: dict[tuple[float, float], tuple[int, int, int, int]] = {}
     for c in SETTINGS:
         held = np.zeros(len(y))
         for part in sorted(set(groups)):
@@ -99,9 +100,18 @@ def main() -> int:
             right = int((chosen & (y == 1)).sum())
             false = int((chosen & out).sum())
             wrong = int((chosen & (y == 0) & ~out).sum())
-            results.append((right - FALSE_COST * false - WRONG_COST * wrong, -threshold, c, right, false, wrong))
-    value, negative, c, right, false, wrong = max(results)
-    threshold = -negative
+            results[(c, threshold)] = (right - FALSE_COST * false - WRONG_COST * wrong, right, false, wrong)
+
+    def smoothed(key: tuple[float, float]) -> float:
+        """A setting's value with its neighbouring thresholds': the figures of a few hundred left-out
+        queries are noisy, and a lone peak is more likely luck than a better setting."""
+        c, threshold = key
+        index = THRESHOLDS.index(threshold)
+        near = THRESHOLDS[max(index - 1, 0) : index + 2]
+        return sum(results[(c, t)][0] for t in near) / len(near)
+
+    c, threshold = max(results, key=lambda key: (smoothed(key), -key[1]))
+    value, right, false, wrong = results[(c, threshold)]
     fitted = LogisticRegression(C=c, max_iter=10000).fit(x, y)
     lines = [
         "# msref's second look at a declined sentence (ms_ref.confidence): a logistic regression written by",
