@@ -426,6 +426,11 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     words = canonical_words(query[:500])
     ranking = ranker(kb)
     scored = ranking.score(words)
+    if scored:
+        from ms_ref.confidence import unrelated
+
+        if unrelated(ranking, words, scored):  # a sentence about something else: no entry is near it
+            scored = []
     content = [w for w in words if w not in folded_fillers()]
     # A suggestion shares a word with the query that is not everyday English ("macular oedema" never
     # suggests an entry that only shares "first" or "dose" with it); a query of everyday words only

@@ -72,3 +72,12 @@ def test_a_word_or_two_is_left_to_the_tiers_after_the_ranker(kb) -> None:
     ranking = ranker(kb)
     for words in (["wobble"], ["wobble", "sink"]):
         assert not confidence.sure(ranking, words, ranking.score(words))
+
+
+def test_a_sentence_about_something_else_gets_no_suggestions(kb) -> None:
+    assert lookup.suggest(kb, "the washing machine is leaking") == []
+    assert lookup.suggest(kb, "how do I reset my router") == []
+    # a sentence near an entry keeps its suggestions
+    assert "Balance problems" in lookup.suggest(kb, "my legs felt wobbly after the hill repeats")
+    # a slip keeps its spelling suggestions
+    assert "Ocrelizumab" in lookup.suggest(kb, "ocrelizumob")
