@@ -79,6 +79,10 @@ QUALIFIERS = frozenset(
         " away common rare serious dangerous fatal likely chance chances rate success expect expected"
     ).split()
 )
+# Qualifiers that are a subject of their own when nothing else in the query is.
+SUBJECT_QUALIFIERS = frozenset(
+    "pregnant pregnancy breastfeed breastfeeding nursing vaccine vaccines vaccination".split()
+)
 # Words that make a query the name of a condition ("motor neurone disease", "Guillain-Barre syndrome"):
 # an entry that lacks them does not answer it.
 CONDITION_WORDS = frozenset({"disease", "syndrome", "disorder", "cancer", "palsy"})
@@ -470,7 +474,9 @@ class Ranker:
     def idf(self, word: str) -> float:
         return math.log(1.0 + self.total / (self.df.get(word, 0) + 0.5))
 
-    def weight(self, word: str, matched: bool = True, alone: bool = False, ms_main: bool = False) -> float:
+    def weight(
+        self, word: str, matched: bool = True, alone: bool = False, ms_main: bool = False, qualifying: bool = True
+    ) -> float:
         """How much a word of a query counts: its rarity, less for words that carry no subject or only
         qualify. Everyday English counts fully where it matches and little where it does not: in "my legs go
         stiff first thing in the morning" the morning is the sentence around the subject. `ms_main`: "MS" is
@@ -482,7 +488,7 @@ class Ranker:
             return FILLER_WEIGHT
         if word == "ms":
             return max(base, MS_MAIN_WEIGHT) if ms_main else MS_WEIGHT * base
-        if word in self.qualifiers:
+        if word in self.qualifiers and (qualifying or word not in SUBJECT_QUALIFIERS):
             # Unmatched, a qualifier is the sentence around the subject ("what is a normal NfL level").
             return QUALIFIER_WEIGHT * base if matched else min(FILLER_WEIGHT, QUALIFIER_WEIGHT * base)
         if not matched and word in CONDITION_WORDS:
@@ -556,14 +562,20 @@ class Ranker:
             """self.weight, remembered: a sentence meets the same words in hundreds of keys."""
             found = memo.get((word, matched, single))
             if found is None:
-                found = memo[(word, matched, single)] = self.weight(word, matched, single, ms_main)
+                found = memo[(word, matched, single)] = self.weight(word, matched, single, ms_main, qualifying)
             return found
 
         readings = {word: self.reading(word) for word in query}
         meaningful = {w for w in query if self.meaningful(readings[w][0])}
+        # A life event that qualifies a treatment ("Copaxone pregnancy"), with no treatment or other subject in
+        # the query, is its subject ("can I breastfeed with MS", "pregnancy and MS").
         # "MS" is the subject of the query when nothing else is ("MS disease", "I've just been diagnosed with
         # MS"); in a longer query ("MS and vitamin D", "MS paint") it adds little.
         ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
+        subjects = {w for w in query if readings[w][0] in SUBJECT_QUALIFIERS}
+        qualifying = bool(meaningful) or alone or not subjects
+        if not qualifying:
+            meaningful = subjects
         # Other words a query word may stand for (WordNet synonyms among the entries' words), at a discount.
         alternates = {
             w: self.synonyms(readings[w][0]) or self.synonyms(w)

@@ -137,6 +137,11 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("cramps", "muscle-spasms"),
         ("eye pain", "optic-neuritis"),
         ("moody", "emotional-changes"),
+        # a life event with nothing else to qualify is the subject
+        ("pregnancy and ms", "pregnancy-planning"),
+        ("is it safe to get pregnant if you have MS", "pregnancy-planning"),
+        ("are vaccines safe with ms", "vaccination"),
+        ("kesimpta pregnancy", "ofatumumab"),  # with a treatment, it qualifies the treatment
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
@@ -320,3 +325,8 @@ def test_meaning_reads_nothing_from_a_vectors_file_it_was_not_compiled_with(kb, 
     fresh = vectors.Meaning(kb)
     assert fresh.scales == [] and fresh.vector("tired") is None
     assert fresh.query(["tired"], lambda _w: 1.0) is None
+
+
+def test_breastfeeding_with_ms_leads_with_breastfeeding(kb) -> None:
+    found = lookup.resolve_query(kb, "can I breastfeed with MS")["ids"]
+    assert found and found[0] == "breastfeeding"
