@@ -65,6 +65,8 @@ _QUALIFIERS = frozenset(
     "medication medicine treatment therapy biosimilar generic side effect dose dosage oil supplement "
     "symptom disease syndrome active mg mcg microgram ml unit iu dosing".split()
 )
+# What a question asks a thing does, as folded: "cause", "affect", "trigger", "worse".
+_ASKED = frozenset("cause affect trigger worse better help worsen".split())
 # Words joining names in one query ("ocrelizumab vs natalizumab"): dropped when looking for several names.
 _CONNECTORS = frozenset("and or vs versus compared compare to against difference differences between".split())
 
@@ -196,7 +198,10 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         shorter = [w for w in variants[-1] if not drop(w)]
         if shorter and shorter != variants[-1]:
             variants.append(shorter)
-    for variant in variants:
+    # A question about what a thing does ("does MS cause depression", "can MS affect memory", "what triggers
+    # a relapse") names the thing: that reading answers only when it is a whole name.
+    asked = [w for w in variants[-1] if w not in _ASKED]
+    for variant in (*variants, asked) if asked and asked != variants[-1] else variants:
         found = kb.by_canonical(" ".join(variant)) or kb.by_unordered(" ".join(sorted(variant)))
         if found:
             return _found(found, "canonical")
