@@ -703,9 +703,11 @@ class Ranker:
             # around it ("where on the body do you inject Kesimpta") with at most one rarer word ("does
             # Copaxone leave lumps where you inject it"); not "FLAIR bartending" or "solar flare today".
             unfound = [readings[w][0] for w in meaningful if w not in finds and w.isalpha()]
+            # A condition named beside a treatment is what the question asks of it ("does fingolimod raise
+            # the risk of skin cancer"); beside anything else it is another thing ("motor neurone disease").
             rare_name = any(
                 readings[w][0] not in self.common for w in named.get(entry_key, ()) if w in meaningful
-            ) and not any(w in CONDITION_WORDS for w in unfound) and (
+            ) and (treatment or not any(w in CONDITION_WORDS for w in unfound)) and (
                 not unfound
                 or (len(query) >= NAME_CONTEXT_WORDS and sum(1 for w in unfound if w not in self.everyday) <= 1)
             )

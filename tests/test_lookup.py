@@ -69,7 +69,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 
 def test_dev_figures_do_not_drop(kb) -> None:
     report = evaluate(kb, load_queries(DEV))
-    assert report["accuracy"] >= 0.803  # 80.4% of 2,217; 38 of the 792 outside MS answered
+    assert report["accuracy"] >= 0.804  # 80.4% of 2,217; 38 of the 792 outside MS answered
     assert report["false_answer_rate"] <= 38 / 792
 
 
@@ -150,6 +150,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("how long can you live with ms", "prognosis"),
         ("can i drink alcohol with ms", "alcohol"),
         ("can you drink alcohol on baclofen", "baclofen"),  # a treatment named: the question is about it
+        ("does fingolimod raise the risk of skin cancer", "fingolimod"),  # a condition asked of a treatment
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
