@@ -63,7 +63,7 @@ _SYNONYMS = {
 _QUALIFIERS = frozenset(
     "score scale test testing blood level scan risk tablet pill capsule pen injection infusion drug "
     "medication medicine treatment therapy biosimilar generic side effect dose dosage oil supplement "
-    "symptom disease syndrome active mg mcg microgram ml unit iu dosing".split()
+    "symptom disease syndrome active mg mcg microgram ml unit iu dosing assessment".split()
 )
 # What a question asks a thing does, as folded: "cause", "affect", "trigger", "worse".
 _ASKED = frozenset("cause affect trigger worse better help worsen".split())

@@ -67,7 +67,7 @@ QUALIFIERS = frozenset(
         "therapy therapies biosimilar generic side effect effects dose doses dosage dosing mg mcg microgram "
         "ml unit iu daily weekly monthly yearly year years month months week weeks day days once twice "
         "safe safety pregnant pregnancy breastfeeding symptom symptoms sign signs condition "
-        "problem active analysis check checking checked diagnose diagnosed diagnosis "
+        "problem active analysis assessment check checking checked diagnose diagnosed diagnosis "
         "doctor doctors nurse type kind form version brand name cost price medical medicinal acute chronic mild "
         "severe breastfeed nursing alcohol vaccine vaccines vaccination interaction interactions hair weight "
         "available availability approved approval licence license nhs fda uk us usa eu long term often"
