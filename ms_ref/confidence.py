@@ -11,6 +11,8 @@ meaning itself (ms_ref.vectors), which says what the sentence is about (a body, 
 It is a logistic regression fitted on the development queries only (scripts/fit_confidence.py), with the
 number of queries, the settings and the cross-validated figures in ms_ref/confidence.txt. An answer needs
 its probability at least the file's threshold; without the file, or without word vectors, nothing changes.
+A second model in the file, fitted the same way, reads the sentences the thresholds did answer, and
+withdraws an answer when the sentence is likely about something else.
 Builtin modules only; read on first use (only a declined query of three words or more reads it).
 """
 
@@ -63,34 +65,47 @@ def features(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     ]
 
 
-_MODEL: list[tuple[float, float, list[float]] | None] = []
+Model = tuple[float, float, list[float]]  # (threshold, bias, weights)
+# The models in confidence.txt: "answer" looks again at a declined sentence; "veto" at a sentence the
+# thresholds answered, for a sign that it is about something else.
+MODELS = ("answer", "veto")
+_MODELS: list[dict[str, Model]] = []
 
 
-def model(path: str = PATH) -> tuple[float, float, list[float]] | None:
-    """(threshold, bias, weights) from confidence.txt (read once), or None when it is missing or damaged."""
-    if not _MODEL:
-        _MODEL.append(read(path))
-    return _MODEL[0]
+def model(name: str = "answer", path: str = PATH) -> Model | None:
+    """(threshold, bias, weights) of one model in confidence.txt (read once), or None when the file is
+    missing or damaged or lacks that model."""
+    if not _MODELS:
+        _MODELS.append(read(path))
+    return _MODELS[0].get(name)
 
 
-def read(path: str) -> tuple[float, float, list[float]] | None:
-    values: dict[str, float] = {}
-    weights: list[float] = []
+def read(path: str) -> dict[str, Model]:
+    """The models of a confidence file: each starts with a line "model <name>", then "threshold", "bias" and
+    one line per weight; a damaged file has none, a damaged model is left out."""
+    found: dict[str, Model] = {}
+    parts: dict[str, tuple[dict[str, float], list[float]]] = {}
+    current: tuple[dict[str, float], list[float]] | None = None
     try:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip() or line.startswith("#"):
                     continue
-                name, value = line.split()
-                if name in ("threshold", "bias"):
-                    values[name] = float(value)
+                key, value = line.split()
+                if key == "model":
+                    current = parts.setdefault(value, ({}, []))
+                elif current is None:
+                    return {}
+                elif key in ("threshold", "bias"):
+                    current[0][key] = float(value)
                 else:
-                    weights.append(float(value))
+                    current[1].append(float(value))
     except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    if "threshold" not in values or "bias" not in values or len(weights) <= len(NAMES):
-        return None
-    return values["threshold"], values["bias"], weights
+        return {}
+    for name, (values, weights) in parts.items():
+        if "threshold" in values and "bias" in values and len(weights) > len(NAMES):
+            found[name] = (values["threshold"], values["bias"], weights)
+    return found
 
 
 def probability(inputs: list[float], bias: float, weights: list[float]) -> float:
@@ -98,12 +113,15 @@ def probability(inputs: list[float], bias: float, weights: list[float]) -> float
     return 1.0 / (1.0 + math.exp(-max(min(total, 30.0), -30.0)))
 
 
-def likelihood(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> float | None:
-    """How likely the best candidate of a query of MIN_WORDS words or more is right, or None when the model
-    cannot say (a shorter query, no candidate, no model, no vector)."""
+def likelihood(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], name: str = "answer"
+) -> float | None:
+    """The probability one model gives a query of MIN_WORDS words or more and its ranking ("answer": that
+    the best candidate is right; "veto": that the query is about something else), or None when it cannot
+    say (a shorter query, no candidate, no model, no vector)."""
     if len(set(words)) < MIN_WORDS or not scored or scored[0][2] < 1:
         return None
-    found = model()
+    found = model(name)
     if found is None:
         return None
     _threshold, bias, weights = found
@@ -113,11 +131,21 @@ def likelihood(ranking: Ranker, words: list[str], scored: list[tuple[str, float,
     return probability(inputs, bias, weights)
 
 
+def _beyond_threshold(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], name: str) -> bool:
+    value = likelihood(ranking, words, scored, name)
+    found = model(name)
+    return value is not None and found is not None and value >= found[0]
+
+
 def sure(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether the best candidate of a declined query is likely enough right to answer."""
-    value = likelihood(ranking, words, scored)
-    found = model()
-    return value is not None and found is not None and value >= found[0]
+    return _beyond_threshold(ranking, words, scored, "answer")
+
+
+def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
+    """Whether a sentence the thresholds answered is likely enough about something else to withdraw the
+    answer ("my lower back aches from sitting at my desk all day"). Not for a query that names its entry."""
+    return not scored[0][3] and _beyond_threshold(ranking, words, scored, "veto")
 
 
 def unrelated(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:

@@ -155,7 +155,8 @@ ANSWER_SENTENCE = 0.15
 RATIO_SENTENCE = 0.4
 LIST = 0.35
 NEAR = 0.75
-SECOND_LOOK = True  # ms_ref.confidence; off while its model is fitted (scripts/fit_confidence.py)
+SECOND_LOOK = True  # ms_ref.confidence; off while its models are fitted (scripts/fit_confidence.py)
+VETO = True
 MAX_LISTED = 8
 
 
@@ -290,13 +291,15 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
     ranking = ranker(kb)
     scored = ranking.score(words)
     chosen = choose(scored, len(words))
-    if not chosen and SECOND_LOOK:
-        # A sentence the thresholds declined: a model fitted on the dev queries weighs more of what the
-        # ranking knows (ms_ref.confidence).
-        from ms_ref.confidence import sure
+    if SECOND_LOOK and len(chosen) <= 1:
+        # A second look by models fitted on the dev queries, which weigh more of what the ranking knows
+        # (ms_ref.confidence): at a sentence the thresholds declined, and at one they answered.
+        from ms_ref import confidence
 
-        if sure(ranking, words, scored):
+        if not chosen and confidence.sure(ranking, words, scored):
             chosen = [scored[0][0]]
+        elif chosen and VETO and confidence.doubtful(ranking, words, scored):
+            chosen = []
     return _found(chosen, "ranked") if chosen else None
 
 

@@ -1,9 +1,10 @@
-"""Write ms_ref/confidence.txt: the model of msref's second look at a declined sentence (ms_ref.confidence).
+"""Write ms_ref/confidence.txt: the models of msref's second look at a sentence (ms_ref.confidence).
 
-The model is fitted on the development queries only (tests/eval/queries_dev.tsv); the held-out batches are
-never read here. Its rows are the dev queries of three words or more that the lookup's thresholds decline
-although the ranker has a candidate; a row is positive when that candidate is the query's entry. A query
-outside MS answered costs FALSE_COST right answers, a wrong answer one.
+The models are fitted on the development queries only (tests/eval/queries_dev.tsv); the held-out batches
+are never read here. "answer" reads the dev queries of three words or more that the lookup's thresholds
+decline although the ranker has a candidate (a row is positive when that candidate is the query's entry);
+"veto" reads those the thresholds answer with an entry the query does not name (a row is positive when the
+query is outside MS). A query outside MS answered costs FALSE_COST right answers, a wrong answer one.
 
 The regularisation and the threshold are chosen by leaving out one author's part of the dev file at a time
 (the parts are the blocks that begin "# Added"): the model is fitted on the other parts and scored on the
@@ -46,8 +47,29 @@ def parts(path: Path) -> list[tuple[str, str, int]]:
     return rows
 
 
-def dataset() -> tuple[list[list[float]], list[int], list[int], list[bool]]:
-    """Inputs, labels (the best candidate is right), parts and out-of-MS flags of the declined dev queries."""
+class Rows:
+    """The rows of one model: inputs, labels (1: what the model says yes to), parts, and for each row whether
+    the query is outside MS and whether the best candidate is its entry."""
+
+    def __init__(self) -> None:
+        self.inputs: list[list[float]] = []
+        self.labels: list[int] = []
+        self.groups: list[int] = []
+        self.outside: list[bool] = []
+        self.right: list[bool] = []
+
+    def add(self, row: list[float], label: bool, part: int, outside: bool, right: bool) -> None:
+        self.inputs.append(row)
+        self.labels.append(1 if label else 0)
+        self.groups.append(part)
+        self.outside.append(outside)
+        self.right.append(right)
+
+
+def datasets() -> tuple[Rows, Rows]:
+    """The rows of the two models from the dev queries of three words or more with a candidate: "answer",
+    those the thresholds decline (yes: the best candidate is right); "veto", those they answer with an entry
+    the query does not name (yes: the query is outside MS)."""
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
     sys.path.insert(0, str(ROOT))
     from ms_ref import lookup
@@ -58,10 +80,11 @@ def dataset() -> tuple[list[list[float]], list[int], list[int], list[bool]]:
     lookup.SECOND_LOOK = False
     kb = load_knowledge_base()
     ranking = ranker(kb)
-    inputs, labels, groups, outside = [], [], [], []
+    answer, veto = Rows(), Rows()
     for query, expected, part in parts(DEV):
-        if expected.startswith("?") or lookup.resolve_query(kb, query)["ids"]:
+        if expected.startswith("?"):
             continue
+        found = lookup.resolve_query(kb, query)
         words = lookup.canonical_words(query[:500])
         if len(set(words)) < MIN_WORDS:
             continue
@@ -71,36 +94,47 @@ def dataset() -> tuple[list[list[float]], list[int], list[int], list[bool]]:
         row = features(ranking, words, scored)
         if row is None:
             continue
-        inputs.append(row)
-        labels.append(1 if scored[0][0] == expected else 0)
-        groups.append(part)
-        outside.append(expected == "-")
-    return inputs, labels, groups, outside
+        outside, right = expected == "-", scored[0][0] == expected
+        if not found["ids"]:
+            answer.add(row, right, part, outside, right)
+        elif found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3]:
+            veto.add(row, outside, part, outside, right)
+    return answer, veto
 
 
-def main() -> int:
+def value(name: str, chosen: object, rows: Rows) -> tuple[int, int, int, int]:
+    """(value, right, outside, wrong) of a model's yes answers: for "answer" the answers it adds, for
+    "veto" the answers it withdraws (an answer outside MS costs FALSE_COST right ones, a wrong one one)."""
+    import numpy as np
+
+    yes = np.asarray(chosen)
+    right = int((yes & np.array(rows.right)).sum())
+    outside = int((yes & np.array(rows.outside)).sum())
+    wrong = int(yes.sum()) - right - outside
+    if name == "answer":
+        return right - FALSE_COST * outside - WRONG_COST * wrong, right, outside, wrong
+    return FALSE_COST * outside + WRONG_COST * wrong - right, right, outside, wrong
+
+
+def fit(name: str, rows: Rows) -> list[str]:
+    """The lines of one model in confidence.txt, its setting chosen with each author's part left out."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from ms_ref.confidence import NAMES
 
-    inputs, labels, groups, outside = dataset()
-    x, y, g, out = np.array(inputs), np.array(labels), np.array(groups), np.array(outside)
+    x, y, g = np.array(rows.inputs), np.array(rows.labels), np.array(rows.groups)
     results: dict[tuple[float, float], tuple[int, int, int, int]] = {}
     for c in SETTINGS:
         held = np.zeros(len(y))
-        for part in sorted(set(groups)):
+        for part in sorted(set(rows.groups)):
             train, test = g != part, g == part
             if len(set(y[train])) < 2:
                 continue
             fitted = LogisticRegression(C=c, max_iter=10000).fit(x[train], y[train])
             held[test] = fitted.predict_proba(x[test])[:, 1]
         for threshold in THRESHOLDS:
-            chosen = held >= threshold
-            right = int((chosen & (y == 1)).sum())
-            false = int((chosen & out).sum())
-            wrong = int((chosen & (y == 0) & ~out).sum())
-            results[(c, threshold)] = (right - FALSE_COST * false - WRONG_COST * wrong, right, false, wrong)
+            results[(c, threshold)] = value(name, held >= threshold, rows)
 
     def smoothed(key: tuple[float, float]) -> float:
         """A setting's value with its neighbouring thresholds': the figures of a few hundred left-out
@@ -111,22 +145,43 @@ def main() -> int:
         return sum(results[(c, t)][0] for t in near) / len(near)
 
     c, threshold = max(results, key=lambda key: (smoothed(key), -key[1]))
-    value, right, false, wrong = results[(c, threshold)]
+    score, right, outside, wrong = results[(c, threshold)]
     fitted = LogisticRegression(C=c, max_iter=10000).fit(x, y)
+    what = "answered" if name == "answer" else "withdrew answers to"
+    rows_are = (
+        "declined dev queries of three words or more" if name == "answer"
+        else "dev queries of three words or more the thresholds answer with an entry they do not name"
+    )
+    import textwrap
+
+    about = (
+        f"rows: {len(y)} {rows_are}; {int(np.array(rows.right).sum())} with the best candidate right, "
+        f"{int(np.array(rows.outside).sum())} outside MS; C {c}; threshold {threshold}. With each author's part "
+        f"left out in turn, this setting {what} {right} right, {outside} outside MS and {wrong} wrong."
+    )
     lines = [
-        "# msref's second look at a declined sentence (ms_ref.confidence): a logistic regression written by",
-        "# scripts/fit_confidence.py from the dev queries only. Do not edit by hand.",
-        f"# rows: {len(y)} declined dev queries of three words or more, {int(y.sum())} with the best candidate",
-        f"# right, {int(out.sum())} outside MS; C {c}; threshold {threshold}. With each author's part left",
-        f"# out in turn, this setting answered {right} right, {false} outside MS and {wrong} wrong.",
+        f"model {name}",
+        *(f"# {line}" for line in textwrap.wrap(about, 108)),
         f"threshold {threshold}",
         f"bias {float(fitted.intercept_[0]):.6f}",
     ]
     names = [*NAMES, *(f"meaning_{n}" for n in range(x.shape[1] - len(NAMES)))]
-    lines += [f"{name} {float(w):.6f}" for name, w in zip(names, fitted.coef_[0])]
+    lines += [f"{label} {float(w):.6f}" for label, w in zip(names, fitted.coef_[0])]
+    print(f"{name}: C {c}, threshold {threshold}; left-out parts: {what} {right} right, {outside} outside MS, "
+          f"{wrong} wrong (value {score})")
+    return lines
+
+
+def main() -> int:
+    answer, veto = datasets()
+    lines = [
+        "# msref's second look at a sentence (ms_ref.confidence): two logistic regressions written by",
+        "# scripts/fit_confidence.py from the dev queries only. Do not edit by hand.",
+        *fit("answer", answer),
+        *fit("veto", veto),
+    ]
     TARGET.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{TARGET.relative_to(ROOT)}: C {c}, threshold {threshold}; left-out parts: {right} right, "
-          f"{false} outside MS, {wrong} wrong (score {value})")
+    print(f"wrote {TARGET.relative_to(ROOT)}")
     return 0
 
 

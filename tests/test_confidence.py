@@ -14,26 +14,34 @@ def kb(real_kb):
     return real_kb
 
 
-def test_the_shipped_model_matches_the_features(kb) -> None:
+def test_the_shipped_models_match_the_features(kb) -> None:
     found = confidence.read(confidence.PATH)
-    assert found is not None
-    threshold, _bias, weights = found
-    assert 0.5 <= threshold < 1.0
+    assert set(found) == set(confidence.MODELS)
     dims = len(kb.blob("vecmeta")["scales"])
-    assert len(weights) == len(confidence.NAMES) + dims
+    for threshold, _bias, weights in found.values():
+        assert 0.5 <= threshold < 1.0
+        assert len(weights) == len(confidence.NAMES) + dims
     text = Path(confidence.PATH).read_text(encoding="utf-8")
     assert "dev queries only" in text
 
 
 @pytest.mark.parametrize(
     "content",
-    ["", "threshold 0.7\n", "threshold 0.7\nbias 1.0\nlog_best 0.5\n", "threshold x\nbias 1\n", "threshold\n"],
+    ["", "threshold 0.7\nbias 1.0\n", "model answer\nthreshold 0.7\nbias 1.0\nlog_best 0.5\n",
+     "model answer\nthreshold x\nbias 1\n", "model answer\nthreshold\n"],
 )
 def test_a_missing_or_damaged_model_reads_as_none(tmp_path: Path, content: str) -> None:
     path = tmp_path / "confidence.txt"
     path.write_text(content, encoding="utf-8")
-    assert confidence.read(str(path)) is None
-    assert confidence.read(str(tmp_path / "absent.txt")) is None
+    assert confidence.read(str(path)) == {}
+    assert confidence.read(str(tmp_path / "absent.txt")) == {}
+
+
+def test_one_damaged_model_leaves_the_other(tmp_path: Path) -> None:
+    weights = "".join(f"w{n} 0.1\n" for n in range(len(confidence.NAMES) + 4))
+    path = tmp_path / "confidence.txt"
+    path.write_text(f"model answer\nthreshold 0.7\nbias 1.0\n{weights}model veto\nthreshold 0.6\n", encoding="utf-8")
+    assert set(confidence.read(str(path))) == {"answer"}
 
 
 def _with_second_look(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
@@ -61,8 +69,8 @@ def test_sentences_about_something_else_stay_unanswered(kb, query: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == []
 
 
-def test_without_the_model_nothing_changes(kb, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(confidence, "_MODEL", [None])
+def test_without_the_models_nothing_changes(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(confidence, "_MODELS", [{}])
     assert lookup.resolve_query(kb, "I wobble standing at the sink and have to grab the counter")["ids"] == []
 
 
@@ -81,3 +89,15 @@ def test_a_sentence_about_something_else_gets_no_suggestions(kb) -> None:
     assert "Balance problems" in lookup.suggest(kb, "my legs felt wobbly after the hill repeats")
     # a slip keeps its spelling suggestions
     assert "Ocrelizumab" in lookup.suggest(kb, "ocrelizumob")
+
+
+def test_an_answer_to_a_sentence_about_something_else_is_withdrawn(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "My wisdom tooth is coming through and my jaw aches."
+    monkeypatch.setattr(lookup, "VETO", False)
+    assert lookup.resolve_query(kb, query)["ids"] == ["trigeminal-neuralgia"]
+    monkeypatch.setattr(lookup, "VETO", True)
+    assert lookup.resolve_query(kb, query)["ids"] == []
+    # a description of the same thing in MS words keeps its answer
+    assert lookup.resolve_query(kb, "sudden stabbing electric shocks down one side of my face")["ids"] == [
+        "trigeminal-neuralgia"
+    ]
