@@ -1,4 +1,5 @@
-"""A second look at a sentence the thresholds declined: how likely the ranker's best candidate is right.
+"""A second look at a sentence: how likely the ranker's best candidate is right, or the sentence is about
+something else.
 
 ms_ref.lookup answers from fixed thresholds on the ranker's scores. A sentence ("I wobble standing at the sink
 and have to grab the counter") covers few of its words with any entry, so its best score is often below them
@@ -13,7 +14,8 @@ number of queries, the settings and the cross-validated figures in ms_ref/confid
 its probability at least the file's threshold; without the file, or without word vectors, nothing changes.
 A second model in the file, fitted the same way, reads the sentences the thresholds did answer, and
 withdraws an answer when the sentence is likely about something else.
-Builtin modules only; read on first use (only a declined query of three words or more reads it).
+Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
+or answered with an entry it does not name).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confidence.txt"
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
+# Below this likelihood a sentence's candidates are no suggestions (unrelated()).
+UNRELATED = 0.1
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
     "log_best", "next_ratio", "evidence", "evidence_share", "named", "log_words", "unknown_share",
@@ -150,10 +154,8 @@ def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
 
 def unrelated(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence is very likely about something else ("the washing machine is leaking"): then its
-    candidates are no suggestions. Of the dev sentences the thresholds decline, those below UNRELATED are
-    453 outside MS and 17 of the 222 with the right entry among their first five candidates."""
+    candidates are no suggestions. Of the dev sentences that find no answer, those below UNRELATED are 448
+    outside MS and 16 of the 207 with the right entry among their first five candidates (the model was
+    fitted on them)."""
     value = likelihood(ranking, words, scored)
     return value is not None and value < UNRELATED
-
-
-UNRELATED = 0.1
