@@ -155,7 +155,9 @@ ANSWER_SENTENCE = 0.15
 RATIO_SENTENCE = 0.4
 LIST = 0.35
 NEAR = 0.75
-SECOND_LOOK = True  # ms_ref.confidence; off while its models are fitted (scripts/fit_confidence.py)
+# The second look (ms_ref.confidence): off while its models are fitted (scripts/fit_confidence.py); VETO is its
+# withdrawing of answers, which the tests turn off to show an answer it withdraws.
+SECOND_LOOK = True
 VETO = True
 MAX_LISTED = 8
 

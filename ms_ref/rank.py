@@ -515,7 +515,7 @@ class Ranker:
             for _ending, stem in _stems(base):
                 if stem in self.df:
                     return stem, 0.95
-        for noun in _derived(word):  # "paralysed": paralysis
+        for noun in _derived(word):  # "incontinent": incontinence
             if noun in self.df:
                 return noun, 0.95
         fixed = self.correct(word)
@@ -567,11 +567,11 @@ class Ranker:
 
         readings = {word: self.reading(word) for word in query}
         meaningful = {w for w in query if self.meaningful(readings[w][0])}
-        # A life event that qualifies a treatment ("Copaxone pregnancy"), with no treatment or other subject in
-        # the query, is its subject ("can I breastfeed with MS", "pregnancy and MS").
         # "MS" is the subject of the query when nothing else is ("MS disease", "I've just been diagnosed with
         # MS"); in a longer query ("MS and vitamin D", "MS paint") it adds little.
         ms_main = "ms" in query and not any(w in meaningful and w not in CONDITION_WORDS for w in query)
+        # A life event that qualifies a treatment ("Copaxone pregnancy"), with no treatment or other subject in
+        # the query, is its subject ("can I breastfeed with MS", "pregnancy and MS").
         subjects = {w for w in query if readings[w][0] in SUBJECT_QUALIFIERS}
         qualifying = bool(meaningful) or alone or not subjects
         if not qualifying:
@@ -783,6 +783,7 @@ _DERIVED = (
     ("ytic", "ysis"),
     ("ic", "ia"),
 )
+
 # Word endings tried on a word no entry uses, to find the word it is a form of.
 _ENDINGS = (
     ("ologist", "ology"),  # reflexologist
