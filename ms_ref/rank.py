@@ -62,7 +62,7 @@ FILLERS = frozenset(
 QUALIFIERS = frozenset(
     (
         "score scale test testing tested result results blood level levels scan scans risk risks tablet "
-        "tablets pill pills capsule capsules pen pens autoinjector injector injection injections infusion "
+        "tablets pill pills capsule capsules pen pens autoinjector injector injection injections infusion meds "
         "infusions pump spray drug drugs medication medications medicine medicines treatment treatments "
         "therapy therapies biosimilar generic side effect effects dose doses dosage dosing mg mcg microgram "
         "ml unit iu daily weekly monthly yearly year years month months week weeks day days once twice "
