@@ -18,7 +18,12 @@ STOPWORDS = frozenset(
 
 
 def normalise(text: str) -> str:
-    """Lowercase, drop apostrophes, read punctuation and hyphens as spaces, collapse spaces."""
+    """Lowercase, drop apostrophes, read punctuation and hyphens as spaces, collapse spaces. Letters in
+    compatibility forms (full-width "ｍｓ ｈｕｇ" from a phone keyboard, ligatures) read as plain ones."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.casefold().translate(_NORMALISE).split())
 
 

@@ -154,6 +154,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("peg test", "9-hole-peg-test"),  # not the PEG feeding tube with "test" dropped
         ("EDSS assessment", "edss"),
         ("what meds help ms fatigue", "fatigue"),  # "meds" are medication, not an unknown rare word
+        ("ｍｓ ｈｕｇ", "ms-hug"),  # full-width letters from a phone keyboard
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
