@@ -18,6 +18,8 @@
                                  it measures the lookup as it then stood; only its figures are printed
     tests/eval/queries_test8.tsv an eighth held-out batch (320 queries), written before the next round of
                                  changes; only its figures are printed
+    tests/eval/queries_test9.tsv a ninth held-out batch (320 queries), written after that round, so that it
+                                 measures the lookup as it then stood; only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -46,6 +48,7 @@ TEST5 = ROOT / "tests" / "eval" / "queries_test5.tsv"
 TEST6 = ROOT / "tests" / "eval" / "queries_test6.tsv"
 TEST7 = ROOT / "tests" / "eval" / "queries_test7.tsv"
 TEST8 = ROOT / "tests" / "eval" / "queries_test8.tsv"
+TEST9 = ROOT / "tests" / "eval" / "queries_test9.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -56,6 +59,7 @@ HELD_OUT = (
     (TEST6, "sixth held-out batch"),
     (TEST7, "seventh held-out batch"),
     (TEST8, "eighth held-out batch"),
+    (TEST9, "ninth held-out batch"),
 )
 
 
