@@ -92,12 +92,31 @@ def test_a_sentence_about_something_else_gets_no_suggestions(kb) -> None:
 
 
 def test_an_answer_to_a_sentence_about_something_else_is_withdrawn(kb, monkeypatch: pytest.MonkeyPatch) -> None:
-    query = "My wisdom tooth is coming through and my jaw aches."
+    """The shipped veto withdraws some dev answers outside MS (which ones moves with each refit) and keeps
+    an answer to a description of the same thing in MS words."""
+    queries = [
+        "the office coffee is so weak it tastes of nothing",
+        "my voice is hoarse from shouting at the football match",
+        "toothache so bad i cant sleep",
+        "my dog keeps scratching and itching his ears",
+    ]
     monkeypatch.setattr(lookup, "VETO", False)
-    assert lookup.resolve_query(kb, query)["ids"] == ["trigeminal-neuralgia"]
+    answered = [q for q in queries if lookup.resolve_query(kb, q)["ids"]]
+    assert answered == queries  # the thresholds alone answer them all
     monkeypatch.setattr(lookup, "VETO", True)
-    assert lookup.resolve_query(kb, query)["ids"] == []
-    # a description of the same thing in MS words keeps its answer
+    withdrawn = [q for q in queries if not lookup.resolve_query(kb, q)["ids"]]
+    assert len(withdrawn) >= 3
     assert lookup.resolve_query(kb, "sudden stabbing electric shocks down one side of my face")["ids"] == [
         "trigeminal-neuralgia"
     ]
+
+
+def test_the_veto_never_withdraws_a_named_entry(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A veto that would withdraw every answer still leaves an answer the query names, and only those."""
+    found = confidence.model("veto")
+    assert found is not None
+    _threshold, bias, weights = found
+    monkeypatch.setattr(confidence, "_MODELS", [{**confidence.read(confidence.PATH), "veto": (0.0, bias, weights)}])
+    assert lookup.resolve_query(kb, "where on the body do you inject Kesimpta")["ids"] == ["ofatumumab"]
+    # the thresholds answer this one, and no name in it: such a veto withdraws it
+    assert lookup.resolve_query(kb, "my legs are so stiff in the morning")["ids"] == []
