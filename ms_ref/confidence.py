@@ -148,7 +148,7 @@ def sure(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, 
 
 def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence the thresholds answered is likely enough about something else to withdraw the
-    answer ("my lower back aches from sitting at my desk all day"). Not for a query that names its entry."""
+    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry."""
     return not scored[0][3] and _beyond_threshold(ranking, words, scored, "veto")
 
 
