@@ -440,6 +440,7 @@ class Ranker:
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
         self._words: dict[str, frozenset[str]] = {}
         self._query_vector: tuple[tuple[str, ...] | None, list[float] | None] = (None, None)
+        self._readings: dict[str, tuple[str, float]] = {}
 
     # The larger tables are read only as far as a query needs them: the index and the synonyms one bucket
     # per word, the word lists on first use.
@@ -508,9 +509,16 @@ class Ranker:
 
     def reading(self, word: str) -> tuple[str, float]:
         """The known word a query word stands for, with a discount when it is a guess: the word itself; a
-        form of it ("fallen", "shaking", "worried"); a known word one or two slips away ("spastisity")."""
+        form of it ("fallen", "shaking", "worried"); a known word one or two slips away ("spastisity").
+        Remembered: a query is read by `score`, by the second look (ms_ref.confidence) and by `suggest`."""
         if word in self.df or word in self.fillers or not word.isalpha():
             return word, 1.0
+        found = self._readings.get(word)
+        if found is None:
+            found = self._readings[word] = self._guess(word)
+        return found
+
+    def _guess(self, word: str) -> tuple[str, float]:
         for base in (word, word[2:]) if word.startswith("un") else (word,):  # "uncontrollable": control
             for _ending, stem in _stems(base):
                 if stem in self.df:
