@@ -20,6 +20,8 @@
                                  changes; only its figures are printed
     tests/eval/queries_test9.tsv a ninth held-out batch (320 queries), written after that round, so that it
                                  measures the lookup as it then stood; only its figures are printed
+    tests/eval/queries_test10.tsv a tenth held-out batch (320 queries), written before the next round of
+                                 changes; only its figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -49,6 +51,7 @@ TEST6 = ROOT / "tests" / "eval" / "queries_test6.tsv"
 TEST7 = ROOT / "tests" / "eval" / "queries_test7.tsv"
 TEST8 = ROOT / "tests" / "eval" / "queries_test8.tsv"
 TEST9 = ROOT / "tests" / "eval" / "queries_test9.tsv"
+TEST10 = ROOT / "tests" / "eval" / "queries_test10.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -60,6 +63,7 @@ HELD_OUT = (
     (TEST7, "seventh held-out batch"),
     (TEST8, "eighth held-out batch"),
     (TEST9, "ninth held-out batch"),
+    (TEST10, "tenth held-out batch"),
 )
 
 

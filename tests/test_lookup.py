@@ -21,6 +21,7 @@ from benchmarks.lookup_eval import (
     TEST7,
     TEST8,
     TEST9,
+    TEST10,
     evaluate,
     load_queries,
     unseen_test,
@@ -59,6 +60,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
         (TEST7, (0.787, 6 / 70, 0.754, 6 / 68)),  # 78.8%, 6 of 70; 75.5%, 6 of 68
         (TEST8, (0.825, 4 / 70, 0.800, 4 / 68)),  # 82.5%, 4 of 70; 80.1%, 4 of 68
         (TEST9, (0.781, 3 / 70, 0.754, 3 / 68)),  # 78.1%, 3 of 70; 75.4%, 3 of 68
+        (TEST10, (0.825, 0 / 70, 0.789, 0 / 65)),  # 82.5%, none of 70; 79.0%, none of 65
     ):
         rows = load_queries(path)
         report = evaluate(kb, rows)
