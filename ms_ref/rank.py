@@ -55,8 +55,15 @@ FILLERS = frozenset(
         "make makes making made take takes taking took give gives giving gave say says said see sees seeing "
         "seem seems look looks looking find finds found use uses using used try tries trying tried start "
         "starts started starting stop stops stopped stopping actually exactly"
+        # Contractions typed without their apostrophe ("he's" is read "hes", "you're" "youre").
+        " hes youre theyre youve weve theyve youll theyll itll hed whos"
     ).split()
 ) | STOPWORDS
+# Negations typed without their apostrophe ("doesnt", "isnt"): everyday English, as "dont" and "cant" are
+# in the word list, so unmatched they are the sentence around the subject, not a rare unknown word.
+NEGATIONS = frozenset(
+    "doesnt isnt didnt wasnt werent arent havent hasnt hadnt couldnt wouldnt shouldnt wont aint mustnt neednt".split()
+)
 # Words that qualify a name without changing what it names ("Kesimpta pen", "EDSS score", "MRI scan",
 # "ocrelizumab side effects"): a query with them still means the entry.
 QUALIFIERS = frozenset(
@@ -336,7 +343,7 @@ def _indexed(keys: list[tuple[str, int, list[str]]], treatments: set[str]) -> di
         "df": {word: len(ids) for word, ids in holders.items()},
         "entries": len({i for i, _f, _w in keys}),
         # The most frequent English words: in a query, where they match nothing, the sentence around the subject.
-        "everyday": sorted(everyday_words()),
+        "everyday": sorted(everyday_words() | _folded(NEGATIONS)),
         "treatments": sorted(treatments),
         "concepts": concept_map(),
         # Everyday words and the words of the entries WordNet gives as their synonyms ("whirl" -> spin).
