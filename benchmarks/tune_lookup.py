@@ -1,5 +1,5 @@
 """How the ranker's weights and the lookup's thresholds were chosen: a grid search on the dev queries and
-the vocabulary list only (tests/eval/queries_dev.tsv, tests/eval/vocabulary.tsv). The held-out test part is
+the vocabulary list only (ms_ref/examples.tsv, tests/eval/vocabulary.tsv). The held-out test part is
 never read here.
 
     python -m benchmarks.tune_lookup            # best settings found, with their dev and vocabulary figures

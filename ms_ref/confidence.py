@@ -14,6 +14,13 @@ number of queries, the settings and the cross-validated figures in ms_ref/confid
 its probability at least the file's threshold; without the file, or without word vectors, nothing changes.
 A second model in the file, fitted the same way, reads the sentences the thresholds did answer, and
 withdraws an answer when the sentence is likely about something else.
+Both models also read how the sentence compares with the development queries themselves
+(ms_ref/examples.tsv, each labelled with its entry or as outside MS): of the few that share most of its
+rarer words, how many mean the candidate and how many are about something else ("my legs ache after the
+marathon" lies near "my legs are sore after a long run", outside MS). So the answer model weighs more than
+the ranker's best candidate: its first three, and the entry the nearest examples mean, when the ranker has
+it among its first eight; it answers with the likeliest, when likely enough. The examples are compiled with
+the store (example_blobs) and read a word's bucket at a time.
 Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
 or answered with an entry it does not name).
 """
@@ -25,36 +32,238 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ms_ref.kb import KnowledgeBase
     from ms_ref.rank import Ranker
 
-PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confidence.txt")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+PATH = os.path.join(_HERE, "confidence.txt")
+# The development queries (benchmarks/lookup_eval.py): the models are fitted on them, and a sentence is
+# compared with them.
+EXAMPLES = os.path.join(_HERE, "examples.tsv")
+# How many of the nearest examples a sentence is compared with.
+NEIGHBOURS = 5
+# A declined sentence: the answer model weighs the ranker's first CANDIDATES, and the entry its nearest
+# examples mean most when the ranker has it among its first VOTED.
+CANDIDATES = 3
+VOTED = 8
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
-# Below this likelihood a sentence's candidates are no suggestions (unrelated()).
-UNRELATED = 0.1
+# Below this likelihood for each candidate a sentence's candidates are no suggestions (unrelated()): of the
+# dev sentences that find no answer (each author's part compared with the others' examples), 1,327 of the
+# 1,634 outside MS and 11 of the 267 with the right entry among their first five candidates.
+UNRELATED = 0.03
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
     "log_best", "next_ratio", "evidence", "evidence_share", "named", "log_words", "unknown_share",
-    "everyday_share", "cosine",
+    "everyday_share", "cosine", "examples_same", "examples_outside", "example_nearest", "example_same",
+    "example_outside",
 )
+OUTSIDE = "-"  # the label of an example outside MS
 
 
-def features(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> list[float] | None:
-    """The model's inputs for a query (its canonical words) and its ranking, or None when the query has no
-    candidate or no vector."""
-    if not scored:
+def sentence(words: list[str]) -> bool:
+    """Whether a query (its canonical words) is a sentence for the second look: MIN_WORDS distinct words or
+    more, not counting the words that only join others ("pregnancy and MS", "diet for MS" are names)."""
+    from ms_ref.words import STOPWORDS
+
+    return len(set(words) - STOPWORDS) >= MIN_WORDS
+
+
+def read_examples(path: str = EXAMPLES) -> list[tuple[str, str, int]]:
+    """(query, label, part) of each example with one label (an entry id, or OUTSIDE); a query that could
+    mean several entries ("?a,b") is left out. A part is the block one author added: it starts at a line
+    beginning "# Added"."""
+    rows: list[tuple[str, str, int]] = []
+    part = 0
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("# Added"):
+                part += 1
+            if not line.strip() or line.startswith("#"):
+                continue
+            query, label = line.rstrip("\n").split("\t")[:2]
+            if not label.startswith("?"):
+                rows.append((query, label.strip(), part))
+    return rows
+
+
+def example_words(words: list[str]) -> list[str]:
+    """The words of a query (canonical words) an example is compared by: each once, no fillers, roughly
+    without their endings."""
+    from ms_ref.rank import folded_fillers
+
+    fillers = folded_fillers()
+    return list(dict.fromkeys(_root(word) for word in words if word not in fillers))
+
+
+_ENDINGS = ("ing", "ed", "ly", "y", "es", "e", "s")
+
+
+def _root(word: str) -> str:
+    """A word without its ending, roughly: "drinking", "drinks" and "drink" meet; so do "wobbly" and "wobble"."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+class Examples:
+    """The examples as a sentence is compared with them: each one's label and the length of its weighted
+    words, and for a word its weight (its rarity among the examples) and the examples holding it. The
+    similarity of a sentence and an example is the cosine of their weighted words; a word no example has
+    weighs as the rarest would."""
+
+    def __init__(self, labels: list[str], norms: list[float], postings: Callable[[str], list[float] | None]) -> None:
+        self.labels = labels
+        self.norms = norms
+        self.postings = postings  # word -> [weight, example number, ...], or None
+        self.unknown = math.log(1.0 + len(labels) / 0.5)
+        self._last: tuple[list[str] | None, list[tuple[float, str]]] = (None, [])
+
+    @classmethod
+    def built(cls, rows: list[tuple[list[str], str]]) -> Examples:
+        """From (example words, label) rows, in memory (scripts/fit_confidence.py leaves an author out)."""
+        labels, norms, table = _compiled(rows)
+        return cls(labels, norms, table.get)
+
+    @classmethod
+    def stored(cls, kb: KnowledgeBase) -> Examples | None:
+        """The examples compiled into `kb`'s store, or None when it has none."""
+        core = kb.blob("examples")
+        if not isinstance(core, dict):
+            return None
+
+        def postings(word: str) -> list[float] | None:
+            return kb._bucketed("example", word)  # type: ignore[return-value]
+
+        return cls(list(core.get("labels") or ()), list(core.get("norms") or ()), postings)
+
+    def voted(self, words: list[str]) -> str | None:
+        """The label with the most similarity among the examples nearest a query's example words."""
+        votes: dict[str, float] = {}
+        for value, label in self.nearest(words):
+            votes[label] = votes.get(label, 0.0) + value
+        return max(votes, key=lambda label: (votes[label], label)) if votes else None
+
+    def nearest(self, words: list[str]) -> list[tuple[float, str]]:
+        """(similarity, label) of the NEIGHBOURS examples nearest a query's example words, nearest first
+        (the last query's are kept: its candidates are weighed one by one)."""
+        if self._last[0] != words:
+            self._last = (list(words), self._nearest(words))
+        return self._last[1]
+
+    def _nearest(self, words: list[str]) -> list[tuple[float, str]]:
+        found: dict[int, float] = {}
+        length = 0.0
+        for word in words:
+            posting = self.postings(word)
+            weight = (posting[0] if posting else self.unknown) ** 2
+            length += weight
+            if not posting:
+                continue
+            for number in posting[1:]:
+                found[int(number)] = found.get(int(number), 0.0) + weight
+        if not found:
+            return []
+        scale = length**0.5
+        ranked = sorted(((shared / (scale * self.norms[n]), n) for n, shared in found.items()), reverse=True)
+        return [(value, self.labels[n]) for value, n in ranked[:NEIGHBOURS]]
+
+
+def _compiled(rows: list[tuple[list[str], str]]) -> tuple[list[str], list[float], dict[str, list[float]]]:
+    """Labels, norms and postings (word -> [weight, example numbers...]) of (example words, label) rows."""
+    holders: dict[str, list[int]] = {}
+    for number, (words, _label) in enumerate(rows):
+        for word in dict.fromkeys(words):
+            holders.setdefault(word, []).append(number)
+    total = len(rows)
+    weights = {word: math.log(1.0 + total / (len(numbers) + 0.5)) for word, numbers in holders.items()}
+    norms = [math.sqrt(sum(weights[w] ** 2 for w in dict.fromkeys(words))) or 1.0 for words, _label in rows]
+    table: dict[str, list[float]] = {word: [weights[word], *numbers] for word, numbers in holders.items()}
+    return [label for _words, label in rows], norms, table
+
+
+def example_blobs(path: str = EXAMPLES) -> dict[str, object]:
+    """The store's blobs of the examples: "examples" (labels and norms) and "example/N" (the postings of the
+    words in bucket N). None when the file cannot be read: the second look then changes nothing."""
+    from ms_ref.kb import bucket
+    from ms_ref.lookup import canonical_words
+
+    try:
+        rows = [(example_words(canonical_words(query)), label) for query, label, _part in read_examples(path)]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    labels, norms, table = _compiled(rows)
+    found: dict[str, object] = {"examples": {"labels": labels, "norms": norms}}
+    for word, posting in table.items():
+        found.setdefault(f"example/{bucket(word)}", {})[word] = posting  # type: ignore[index]
+    return found
+
+
+# Set by benchmarks/lookup_eval.py and scripts/fit_confidence.py to compare a dev query with the other
+# authors' examples only; None: the store's.
+LEAVE_OUT: list[Examples] = []
+
+
+def examples_of(kb: KnowledgeBase) -> Examples | None:
+    if LEAVE_OUT:
+        return LEAVE_OUT[-1]
+    return kb.derived("examples", Examples.stored)
+
+
+def compared(examples: Examples, words: list[str], best: str) -> list[float]:
+    """The example features of a query with the ranker's best candidate `best`: the share of its nearest
+    examples' similarity that means `best`, and that is outside MS; the nearest similarity; the nearest
+    that means `best`; the nearest outside MS."""
+    near = examples.nearest(example_words(words))
+    total = sum(value for value, _label in near) or 1.0
+    return [
+        sum(value for value, label in near if label == best) / total,
+        sum(value for value, label in near if label == OUTSIDE) / total,
+        near[0][0] if near else 0.0,
+        max((value for value, label in near if label == best), default=0.0),
+        max((value for value, label in near if label == OUTSIDE), default=0.0),
+    ]
+
+
+def candidates(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> list[int]:
+    """Where in the ranking the candidates of a declined sentence lie that the answer model weighs: the
+    ranker's first CANDIDATES, and the entry the nearest examples mean most when the ranker has it among its
+    first VOTED; each with a meaningful word of the query."""
+    picks = list(range(min(CANDIDATES, len(scored))))
+    examples = examples_of(ranking.kb)
+    if examples is not None:
+        voted = examples.voted(example_words(words))
+        pick = next((n for n, item in enumerate(scored[:VOTED]) if item[0] == voted), None)
+        if pick is not None and pick not in picks:
+            picks.append(pick)
+    return [pick for pick in picks if scored[pick][2] >= 1]
+
+
+def features(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], pick: int = 0
+) -> list[float] | None:
+    """The model's inputs for a query (its canonical words), its ranking and one candidate (`pick`, where it
+    lies in the ranking), or None when the query has no candidate or no vector, or the store has no
+    examples."""
+    if len(scored) <= pick:
         return None
     words = list(dict.fromkeys(words))  # as the ranker reads them: "leg leg leg" is one word
-    best, top, evidence, named = scored[0]
+    best, top, evidence, named = scored[pick]
     readings = [ranking.reading(word)[0] for word in words]
     vector = ranking.query_vector(readings)
     if vector is None:
         return None
     cosine = ranking.cosine(vector, best)
+    examples = examples_of(ranking.kb)
+    if examples is None:
+        return None
     meaningful = [word for word in readings if ranking.meaningful(word)]
     count = max(len(meaningful), 1)
-    second = scored[1][1] if len(scored) > 1 else 0.0
+    second = max((item[1] for n, item in enumerate(scored[: pick + 2]) if n != pick), default=0.0)
     return [
         math.log(max(top, 1e-4)),
         second / top if top else 1.0,
@@ -65,6 +274,7 @@ def features(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
         sum(1 for word in meaningful if word not in ranking.df) / count,
         sum(1 for word in meaningful if word in ranking.everyday) / count,
         cosine if cosine is not None else 0.0,
+        *compared(examples, words, best),
         *vector,
     ]
 
@@ -118,44 +328,65 @@ def probability(inputs: list[float], bias: float, weights: list[float]) -> float
 
 
 def likelihood(
-    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], name: str = "answer"
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], name: str = "answer",
+    pick: int = 0,
 ) -> float | None:
-    """The probability one model gives a query of MIN_WORDS words or more and its ranking ("answer": that
-    the best candidate is right; "veto": that the query is about something else), or None when it cannot
-    say (a shorter query, no candidate, no model, no vector)."""
-    if len(set(words)) < MIN_WORDS or not scored or scored[0][2] < 1:
+    """The probability one model gives a query of MIN_WORDS words or more, its ranking and a candidate
+    ("answer": that the candidate is right; "veto": that the query is about something else), or None when
+    it cannot say (a shorter query, no such candidate, no model, no vector)."""
+    if not sentence(words) or len(scored) <= pick or scored[pick][2] < 1:
         return None
     found = model(name)
     if found is None:
         return None
     _threshold, bias, weights = found
-    inputs = features(ranking, words, scored)
+    inputs = features(ranking, words, scored, pick)
     if inputs is None or len(inputs) != len(weights):
         return None
     return probability(inputs, bias, weights)
 
 
-def _beyond_threshold(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], name: str) -> bool:
-    value = likelihood(ranking, words, scored, name)
-    found = model(name)
-    return value is not None and found is not None and value >= found[0]
+def chosen(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> str | None:
+    """The candidate of a declined query the answer model finds likeliest right, when likely enough to
+    answer; else None."""
+    found = model("answer")
+    if found is None:
+        return None
+    values = _likelihoods(ranking, words, scored)
+    if not values:
+        return None
+    value, pick = max(values)
+    return scored[pick][0] if value >= found[0] else None
 
 
-def sure(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
-    """Whether the best candidate of a declined query is likely enough right to answer."""
-    return _beyond_threshold(ranking, words, scored, "answer")
+def _likelihoods(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]
+) -> list[tuple[float, int]]:
+    """(the answer model's probability, where the candidate lies) of each candidate it weighs."""
+    if not sentence(words) or not scored:
+        return []
+    found = []
+    for pick in candidates(ranking, words, scored):
+        value = likelihood(ranking, words, scored, "answer", pick)
+        if value is not None:
+            found.append((value, -pick))
+    return [(value, -negative) for value, negative in found]
 
 
 def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence the thresholds answered is likely enough about something else to withdraw the
-    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry."""
-    return not scored[0][3] and _beyond_threshold(ranking, words, scored, "veto")
+    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry
+    or says "MS" ("can I drink alcohol with MS")."""
+    if scored[0][3] or "ms" in words:  # a sentence that says MS is about it
+        return False
+    value = likelihood(ranking, words, scored, "veto")
+    found = model("veto")
+    return value is not None and found is not None and value >= found[0]
 
 
 def unrelated(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence is very likely about something else ("the washing machine is leaking"): then its
-    candidates are no suggestions. Of the dev sentences that find no answer, those below UNRELATED are 448
-    outside MS and 16 of the 207 with the right entry among their first five candidates (the model was
-    fitted on them)."""
-    value = likelihood(ranking, words, scored)
-    return value is not None and value < UNRELATED
+    candidates are no suggestions. True when the answer model gives each candidate it weighs less than
+    UNRELATED."""
+    values = _likelihoods(ranking, words, scored)
+    return bool(values) and max(values)[0] < UNRELATED

@@ -298,8 +298,9 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
         # (ms_ref.confidence): at a sentence the thresholds declined, and at one they answered.
         from ms_ref import confidence
 
-        if not chosen and confidence.sure(ranking, words, scored):
-            chosen = [scored[0][0]]
+        if not chosen:
+            picked = confidence.chosen(ranking, words, scored)
+            chosen = [picked] if picked else []
         elif chosen and VETO and confidence.doubtful(ranking, words, scored):
             chosen = []
     return _found(chosen, "ranked") if chosen else None

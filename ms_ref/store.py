@@ -49,6 +49,8 @@ CODE_FILES = (
     "lookalikes.txt",
     "concepts.txt",
     "vectors.bin",
+    "examples.tsv",
+    "confidence.py",
     "vectors.py",
     "fulltext.py",
     "annotate.py",

@@ -1,6 +1,6 @@
 """Write ms_ref/confidence.txt: the models of msref's second look at a sentence (ms_ref.confidence).
 
-The models are fitted on the development queries only (tests/eval/queries_dev.tsv); the held-out batches
+The models are fitted on the development queries only (ms_ref/examples.tsv); the held-out batches
 are never read here. "answer" reads the dev queries of three words or more that the lookup's thresholds
 decline although the ranker has a candidate (a row is positive when that candidate is the query's entry);
 "veto" reads those the thresholds answer with an entry the query does not name (a row is positive when the
@@ -10,7 +10,8 @@ The regularisation and the threshold are chosen by leaving out one author's part
 (the parts are the blocks that begin "# Added"): the model is fitted on the other parts and scored on the
 one left out, so a setting is chosen for how it does on queries written by someone it has not read; a
 threshold is valued with its two neighbours, so a lone lucky peak is not chosen. The model written is then
-fitted on every part with the chosen setting.
+fitted on every part with the chosen setting. A query is compared with the examples of the other authors'
+parts only (ms_ref.confidence.Examples), as a query by a new author is compared with all of them.
 
     python -m venv /tmp/fit && /tmp/fit/bin/pip install -e . scikit-learn
     /tmp/fit/bin/python scripts/fit_confidence.py
@@ -26,25 +27,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT / "tests" / "eval" / "queries_dev.tsv"
 TARGET = ROOT / "ms_ref" / "confidence.txt"
 FALSE_COST = 4  # as benchmarks/tune_lookup.py
 WRONG_COST = 1
 SETTINGS = (0.3, 1.0, 3.0, 10.0)  # inverse regularisation strengths tried
-THRESHOLDS = tuple(round(0.5 + 0.025 * n, 3) for n in range(19))  # 0.5 .. 0.95
-
-
-def parts(path: Path) -> list[tuple[str, str, int]]:
-    """(query, expected, part) of each dev query; a part is the block an author added."""
-    rows: list[tuple[str, str, int]] = []
-    part = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# Added"):
-            part += 1
-        if line.strip() and not line.startswith("#"):
-            query, expected = line.split("\t")[:2]
-            rows.append((query, expected.strip(), part))
-    return rows
+THRESHOLDS = tuple(round(0.3 + 0.025 * n, 3) for n in range(27))  # 0.3 .. 0.95
 
 
 class Rows:
@@ -57,13 +44,15 @@ class Rows:
         self.groups: list[int] = []
         self.outside: list[bool] = []
         self.right: list[bool] = []
+        self.queries: list[int] = []  # the query a row is of: "answer" has a row per candidate
 
-    def add(self, row: list[float], label: bool, part: int, outside: bool, right: bool) -> None:
+    def add(self, row: list[float], label: bool, part: int, outside: bool, right: bool, query: int) -> None:
         self.inputs.append(row)
         self.labels.append(1 if label else 0)
         self.groups.append(part)
         self.outside.append(outside)
         self.right.append(right)
+        self.queries.append(query)
 
 
 def datasets() -> tuple[Rows, Rows]:
@@ -73,7 +62,7 @@ def datasets() -> tuple[Rows, Rows]:
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
     sys.path.insert(0, str(ROOT))
     from ms_ref import lookup
-    from ms_ref.confidence import MIN_WORDS, features
+    from ms_ref.confidence import LEAVE_OUT, candidates, features, read_examples, sentence
     from ms_ref.rank import ranker
     from ms_ref.store import load_knowledge_base
 
@@ -81,39 +70,73 @@ def datasets() -> tuple[Rows, Rows]:
     kb = load_knowledge_base()
     ranking = ranker(kb)
     answer, veto = Rows(), Rows()
-    for query, expected, part in parts(DEV):
-        if expected.startswith("?"):
-            continue
+    rows = read_examples()
+    for number, (query, expected, part) in enumerate(rows):
+        LEAVE_OUT[:] = [others(rows, part)]
         found = lookup.resolve_query(kb, query)
         words = lookup.canonical_words(query[:500])
-        if len(set(words)) < MIN_WORDS:
+        if not sentence(words):
             continue
         scored = ranking.score(words)
         if not scored or scored[0][2] < 1:
             continue
-        row = features(ranking, words, scored)
-        if row is None:
-            continue
-        outside, right = expected == "-", scored[0][0] == expected
+        outside = expected == "-"
         if not found["ids"]:
-            answer.add(row, right, part, outside, right)
-        elif found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3]:
-            veto.add(row, outside, part, outside, right)
+            for pick in candidates(ranking, words, scored):
+                row = features(ranking, words, scored, pick)
+                right = scored[pick][0] == expected
+                if row is not None:
+                    answer.add(row, right, part, outside, right, number)
+        elif found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3] and "ms" not in words:
+            row = features(ranking, words, scored)
+            if row is not None:
+                veto.add(row, outside, part, outside, scored[0][0] == expected, number)
     return answer, veto
 
 
-def value(name: str, chosen: object, rows: Rows) -> tuple[int, int, int, int]:
-    """(value, right, outside, wrong) of a model's yes answers: for "answer" the answers it adds, for
-    "veto" the answers it withdraws (an answer outside MS costs FALSE_COST right ones, a wrong one one)."""
+_OTHERS: dict[int, object] = {}
+
+
+def others(rows: list[tuple[str, str, int]], part: int) -> object:
+    """The examples of every author's part but `part` (ms_ref.confidence.Examples), built once per part."""
+    if part not in _OTHERS:
+        from ms_ref.confidence import Examples, example_words
+        from ms_ref.lookup import canonical_words
+
+        kept = [(example_words(canonical_words(q)), label) for q, label, p in rows if p != part]
+        _OTHERS[part] = Examples.built(kept)
+    return _OTHERS[part]
+
+
+def value(name: str, probabilities: object, threshold: float, rows: Rows) -> tuple[int, int, int, int]:
+    """(value, right, outside, wrong) of a model's yes answers at a threshold: for "answer" the answers it
+    adds (a query's answer is its likeliest candidate), for "veto" the answers it withdraws (an answer
+    outside MS costs FALSE_COST right ones, a wrong one one)."""
     import numpy as np
 
-    yes = np.asarray(chosen)
+    held = np.asarray(probabilities)
+    yes = held >= threshold
+    if name == "answer":
+        yes = yes & _likeliest(held, rows.queries)
     right = int((yes & np.array(rows.right)).sum())
     outside = int((yes & np.array(rows.outside)).sum())
     wrong = int(yes.sum()) - right - outside
     if name == "answer":
         return right - FALSE_COST * outside - WRONG_COST * wrong, right, outside, wrong
     return FALSE_COST * outside + WRONG_COST * wrong - right, right, outside, wrong
+
+
+def _likeliest(probabilities: object, queries: list[int]) -> object:
+    """Whether each row is its query's likeliest candidate (the first of equals)."""
+    import numpy as np
+
+    best: dict[int, int] = {}
+    for row, (query, value) in enumerate(zip(queries, probabilities)):  # type: ignore[call-overload]
+        if query not in best or value > probabilities[best[query]]:  # type: ignore[index]
+            best[query] = row
+    mask = np.zeros(len(queries), dtype=bool)
+    mask[list(best.values())] = True
+    return mask
 
 
 def fit(name: str, rows: Rows) -> list[str]:
@@ -134,7 +157,7 @@ def fit(name: str, rows: Rows) -> list[str]:
             fitted = LogisticRegression(C=c, max_iter=10000).fit(x[train], y[train])
             held[test] = fitted.predict_proba(x[test])[:, 1]
         for threshold in THRESHOLDS:
-            results[(c, threshold)] = value(name, held >= threshold, rows)
+            results[(c, threshold)] = value(name, held, threshold, rows)
 
     def smoothed(key: tuple[float, float]) -> float:
         """A setting's value with its neighbouring thresholds': the figures of a few hundred left-out
@@ -145,18 +168,23 @@ def fit(name: str, rows: Rows) -> list[str]:
         return sum(results[(c, t)][0] for t in near) / len(near)
 
     c, threshold = max(results, key=lambda key: (smoothed(key), -key[1]))
+    if os.environ.get("FIT_TABLE"):
+        for key in sorted(results):
+            print(name, key, results[key])
     score, right, outside, wrong = results[(c, threshold)]
     fitted = LogisticRegression(C=c, max_iter=10000).fit(x, y)
     what = "answered" if name == "answer" else "withdrew answers to"
+    queries = len(set(rows.queries))
+    outside_queries = len({q for q, out in zip(rows.queries, rows.outside) if out})
     rows_are = (
-        "declined dev queries of three words or more" if name == "answer"
+        f"candidates of {queries} declined dev queries of three words or more" if name == "answer"
         else "dev queries of three words or more the thresholds answer with an entry they do not name"
     )
     import textwrap
 
     about = (
-        f"rows: {len(y)} {rows_are}; {int(np.array(rows.right).sum())} with the best candidate right, "
-        f"{int(np.array(rows.outside).sum())} outside MS; C {c}; threshold {threshold}. With each author's part "
+        f"rows: {len(y)} {rows_are}; {int(np.array(rows.right).sum())} right, "
+        f"{outside_queries} queries outside MS; C {c}; threshold {threshold}. With each author's part "
         f"left out in turn, this setting {what} {right} right, {outside} outside MS and {wrong} wrong."
     )
     lines = [

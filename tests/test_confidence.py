@@ -19,7 +19,8 @@ def test_the_shipped_models_match_the_features(kb) -> None:
     assert set(found) == set(confidence.MODELS)
     dims = len(kb.blob("vecmeta")["scales"])
     for threshold, _bias, weights in found.values():
-        assert 0.5 <= threshold < 1.0
+        # An answer outside MS costs four right ones: the veto may withdraw at a likelihood below one half.
+        assert 0.2 <= threshold < 1.0
         assert len(weights) == len(confidence.NAMES) + dims
     text = Path(confidence.PATH).read_text(encoding="utf-8")
     assert "dev queries only" in text
@@ -79,14 +80,14 @@ def test_a_word_or_two_is_left_to_the_tiers_after_the_ranker(kb) -> None:
 
     ranking = ranker(kb)
     for words in (["wobble"], ["wobble", "sink"]):
-        assert not confidence.sure(ranking, words, ranking.score(words))
+        assert confidence.chosen(ranking, words, ranking.score(words)) is None
 
 
 def test_a_sentence_about_something_else_gets_no_suggestions(kb) -> None:
     assert lookup.suggest(kb, "the washing machine is leaking") == []
     assert lookup.suggest(kb, "how do I reset my router") == []
     # a sentence near an entry keeps its suggestions
-    assert "Balance problems" in lookup.suggest(kb, "my legs felt wobbly after the hill repeats")
+    assert "Walking impairment" in lookup.suggest(kb, "my legs go funny when I walk far")
     # a slip keeps its spelling suggestions
     assert "Ocrelizumab" in lookup.suggest(kb, "ocrelizumob")
 
@@ -120,3 +121,65 @@ def test_the_veto_never_withdraws_a_named_entry(kb, monkeypatch: pytest.MonkeyPa
     assert lookup.resolve_query(kb, "where on the body do you inject Kesimpta")["ids"] == ["ofatumumab"]
     # the thresholds answer this one, and no name in it: such a veto withdraws it
     assert lookup.resolve_query(kb, "my legs are so stiff in the morning")["ids"] == []
+
+
+def test_the_examples_are_compiled_into_the_store(kb) -> None:
+    """Every dev query with one label is an example; each finds itself nearest, at similarity one."""
+    rows = confidence.read_examples()
+    examples = confidence.examples_of(kb)
+    assert examples is not None
+    assert len(examples.labels) == len(rows) >= 2500
+    assert sum(label == confidence.OUTSIDE for label in examples.labels) >= 900
+    for query, label, _part in rows[::97]:
+        words = confidence.example_words(lookup.canonical_words(query))
+        if words:
+            value, found = examples.nearest(words)[0]
+            assert value == pytest.approx(1.0) and (found == label or examples.nearest(words)[1][0] == pytest.approx(1.0))
+
+
+def test_examples_read_what_the_file_holds(tmp_path: Path) -> None:
+    path = tmp_path / "examples.tsv"
+    path.write_text(
+        "# query\texpected\tkind\nmy legs are jelly\tmuscle-weakness\tlay-sentence\n"
+        "tired or weak\t?fatigue,muscle-weakness\tlay-sentence\n# Added by a second author\n"
+        "my router keeps dropping out\t-\tnonms\n",
+        encoding="utf-8",
+    )
+    assert confidence.read_examples(str(path)) == [
+        ("my legs are jelly", "muscle-weakness", 0), ("my router keeps dropping out", "-", 1)
+    ]
+    assert confidence.example_blobs(str(tmp_path / "absent.tsv")) == {}
+
+
+def test_a_store_without_examples_changes_nothing(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ms_ref.rank import ranker
+
+    query = "I wobble standing at the sink and have to grab the counter"
+    words = lookup.canonical_words(query)
+    ranking = ranker(kb)
+    assert confidence.features(ranking, words, ranking.score(words)) is not None
+    monkeypatch.setattr(confidence, "examples_of", lambda _kb: None)
+    assert confidence.features(ranking, words, ranking.score(words)) is None
+    assert lookup.resolve_query(kb, query)["ids"] == []
+
+
+def test_the_answer_may_be_a_candidate_after_the_first(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer model weighs the ranker's first candidates and the one the nearest examples mean: a model
+    that trusts only the examples answers with the entry they mean, though the ranker put it second."""
+    from ms_ref.rank import ranker
+
+    query = "my hands shake when I hold a cup of tea"
+    words = lookup.canonical_words(query)
+    scored = ranker(kb).score(words)
+    assert len(scored) > 1
+    meant = scored[1][0]
+    examples = [(confidence.example_words(lookup.canonical_words(q)), label) for q, label in (
+        ("my hands shake holding a cup", meant), ("shaking hands with a tea cup", meant),
+        ("my router keeps dropping out", confidence.OUTSIDE),
+    )]
+    monkeypatch.setattr(confidence, "LEAVE_OUT", [confidence.Examples.built(examples)])
+    weights = [0.0] * (len(confidence.NAMES) + len(kb.blob("vecmeta")["scales"]))
+    weights[confidence.NAMES.index("examples_same")] = 10.0
+    monkeypatch.setattr(confidence, "_MODELS", [{"answer": (0.5, -5.0, weights)}])
+    monkeypatch.setattr(lookup, "choose", lambda *_args, **_kwargs: [])  # the thresholds decline
+    assert lookup.resolve_query(kb, query) == {"ids": [meant], "match": "ranked"}

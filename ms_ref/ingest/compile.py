@@ -6,7 +6,7 @@ Runs only when the store is missing or stale (and for `msref validate`), so its 
 
 from __future__ import annotations
 
-from ms_ref import annotate, fulltext, lookup, rank
+from ms_ref import annotate, confidence, fulltext, lookup, rank
 from ms_ref.kb import BUCKETS, KINDS, bucket, copy_blob, overlay
 
 TYPE_CHECKING = False
@@ -102,9 +102,12 @@ def compile_blobs(
     if reuse is not None and fresh is not None:
         blobs["phrases"] = annotate.phrase_table(entries, reuse.blob("phrases"), fresh, set(old))  # type: ignore[arg-type]
         blobs.update(rank.merged_blobs(reuse, entries, fresh))
+        for name in ("examples", *(f"example/{number}" for number in range(BUCKETS))):
+            copy_blob(reuse, name, blobs)
     else:
         blobs["phrases"] = annotate.phrase_table(entries)
         blobs.update(rank.blobs(rank.build(entries)))
+        blobs.update(confidence.example_blobs())
     for family in order["family"]:
         blobs["rows/" + family] = [
             {key: t[key] for key in ("id", "name", "category", "status", "route", "approved_for") if key in t}
