@@ -303,6 +303,8 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
             chosen = [picked] if picked else []
         elif chosen and VETO and confidence.doubtful(ranking, words, scored):
             chosen = []
+        elif chosen:
+            chosen = [confidence.switched(ranking, words, scored) or chosen[0]]
     return _found(chosen, "ranked") if chosen else None
 
 
