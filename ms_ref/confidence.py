@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from array import array
+    from collections.abc import Callable, Sequence
 
     from ms_ref.kb import KnowledgeBase
     from ms_ref.rank import Ranker
@@ -120,10 +122,15 @@ class Examples:
     similarity of a sentence and an example is the cosine of their weighted words; a word no example has
     weighs as the rarest would."""
 
-    def __init__(self, labels: list[str], norms: list[float], postings: Callable[[str], list[float] | None]) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        norms: Sequence[float],
+        postings: Callable[[str], tuple[float, Sequence[int]] | None],
+    ) -> None:
         self.labels = labels
         self.norms = norms
-        self.postings = postings  # word -> [weight, example number, ...], or None
+        self.postings = postings  # word -> (weight, the examples holding it), or None
         self.unknown = math.log(1.0 + len(labels) / 0.5)
         self._last: tuple[list[str] | None, list[tuple[float, str]]] = (None, [])
 
@@ -135,15 +142,26 @@ class Examples:
 
     @classmethod
     def stored(cls, kb: KnowledgeBase) -> Examples | None:
-        """The examples compiled into `kb`'s store, or None when it has none."""
+        """The examples compiled into `kb`'s store (example_blobs), or None when it has none or they are
+        damaged."""
         core = kb.blob("examples")
-        if not isinstance(core, dict):
+        try:
+            names = list(core["names"])  # type: ignore[index]
+            labels = [names[n] for n in _numbers("H", core["labels"])]  # type: ignore[index]
+            norms = _numbers("f", core["norms"])  # type: ignore[index]
+        except (TypeError, KeyError, ValueError, IndexError):
+            return None
+        if len(norms) != len(labels):
             return None
 
-        def postings(word: str) -> list[float] | None:
-            return kb._bucketed("example", word)  # type: ignore[return-value]
+        def postings(word: str) -> tuple[float, Sequence[int]] | None:
+            raw = kb._bucketed("example", word)
+            if not isinstance(raw, bytes) or len(raw) < 4:
+                return None
+            numbers = _numbers("H", raw[4:])
+            return _numbers("f", raw[:4])[0], [n for n in numbers if n < len(norms)]
 
-        return cls(list(core.get("labels") or ()), list(core.get("norms") or ()), postings)
+        return cls(labels, norms, postings)
 
     def voted(self, words: list[str]) -> str | None:
         """The label with the most similarity among the examples nearest a query's example words."""
@@ -168,8 +186,8 @@ class Examples:
             length += weight
             if not posting:
                 continue
-            for number in posting[1:]:
-                found[int(number)] = found.get(int(number), 0.0) + weight
+            for number in posting[1]:
+                found[number] = found.get(number, 0.0) + weight
         if not found:
             return []
         scale = length**0.5
@@ -177,8 +195,33 @@ class Examples:
         return [(value, self.labels[n]) for value, n in ranked[:NEIGHBOURS]]
 
 
-def _compiled(rows: list[tuple[list[str], str]]) -> tuple[list[str], list[float], dict[str, list[float]]]:
-    """Labels, norms and postings (word -> [weight, example numbers...]) of (example words, label) rows."""
+def _numbers(kind: str, raw: object) -> array:  # type: ignore[type-arg]
+    """An array of little-endian numbers ("H": unsigned 16-bit, "f": 32-bit float) stored as bytes."""
+    from array import array
+
+    if not isinstance(raw, bytes):
+        raise TypeError("not bytes")
+    found = array(kind)
+    found.frombytes(raw)  # a length that is not a whole number of items raises ValueError
+    if sys.byteorder != "little":
+        found.byteswap()
+    return found
+
+
+def _packed(kind: str, values: Sequence[float]) -> bytes:
+    from array import array
+
+    found = array(kind, values)
+    if sys.byteorder != "little":
+        found.byteswap()
+    return found.tobytes()
+
+
+def _compiled(
+    rows: list[tuple[list[str], str]],
+) -> tuple[list[str], list[float], dict[str, tuple[float, list[int]]]]:
+    """Labels, norms and postings (word -> (weight, the examples holding it)) of (example words, label)
+    rows."""
     holders: dict[str, list[int]] = {}
     for number, (words, _label) in enumerate(rows):
         for word in dict.fromkeys(words):
@@ -186,13 +229,18 @@ def _compiled(rows: list[tuple[list[str], str]]) -> tuple[list[str], list[float]
     total = len(rows)
     weights = {word: math.log(1.0 + total / (len(numbers) + 0.5)) for word, numbers in holders.items()}
     norms = [math.sqrt(sum(weights[w] ** 2 for w in dict.fromkeys(words))) or 1.0 for words, _label in rows]
-    table: dict[str, list[float]] = {word: [weights[word], *numbers] for word, numbers in holders.items()}
+    table = {word: (weights[word], numbers) for word, numbers in holders.items()}
     return [label for _words, label in rows], norms, table
 
 
+# At most this many examples: the store keeps an example's number in two bytes.
+MAX_EXAMPLES = 65535
+
+
 def example_blobs(path: str = EXAMPLES) -> dict[str, object]:
-    """The store's blobs of the examples: "examples" (labels and norms) and "example/N" (the postings of the
-    words in bucket N). None when the file cannot be read: the second look then changes nothing."""
+    """The store's blobs of the examples: "examples" (the distinct labels, each example's label as a number
+    into them, its norm) and "example/N" (for each word in bucket N, its weight and the examples holding it),
+    numbers packed as bytes; none when the file cannot be read (the second look then changes nothing)."""
     from ms_ref.kb import bucket
     from ms_ref.lookup import canonical_words
 
@@ -200,10 +248,19 @@ def example_blobs(path: str = EXAMPLES) -> dict[str, object]:
         rows = [(example_words(canonical_words(query)), label) for query, label, _part in read_examples(path)]
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
+    rows = rows[:MAX_EXAMPLES]
     labels, norms, table = _compiled(rows)
-    found: dict[str, object] = {"examples": {"labels": labels, "norms": norms}}
-    for word, posting in table.items():
-        found.setdefault(f"example/{bucket(word)}", {})[word] = posting  # type: ignore[index]
+    names = sorted(set(labels))
+    number = {name: n for n, name in enumerate(names)}
+    found: dict[str, object] = {
+        "examples": {
+            "names": names,
+            "labels": _packed("H", [number[label] for label in labels]),
+            "norms": _packed("f", norms),
+        }
+    }
+    for word, (weight, holders) in table.items():
+        found.setdefault(f"example/{bucket(word)}", {})[word] = _packed("f", [weight]) + _packed("H", holders)  # type: ignore[index]
     return found
 
 
@@ -213,15 +270,16 @@ LEAVE_OUT: list[Examples] = []
 
 
 def examples_of(kb: KnowledgeBase) -> Examples | None:
+    """The examples a query of `kb` is compared with: the store's (read once), or those LEAVE_OUT holds."""
     if LEAVE_OUT:
         return LEAVE_OUT[-1]
     return kb.derived("examples", Examples.stored)
 
 
 def compared(examples: Examples, words: list[str], best: str) -> list[float]:
-    """The example features of a query with the ranker's best candidate `best`: the share of its nearest
-    examples' similarity that means `best`, and that is outside MS; the nearest similarity; the nearest
-    that means `best`; the nearest outside MS."""
+    """The example features of a query and one candidate, `best`: the share of its nearest examples'
+    similarity that means `best`, and that is outside MS; the nearest similarity; the nearest that means
+    `best`; the nearest outside MS."""
     near = examples.nearest(example_words(words))
     total = sum(value for value, _label in near) or 1.0
     return [

@@ -1,10 +1,12 @@
 """Write ms_ref/confidence.txt: the models of msref's second look at a sentence (ms_ref.confidence).
 
 The models are fitted on the development queries only (ms_ref/examples.tsv); the held-out batches
-are never read here. "answer" reads the dev queries of three words or more that the lookup's thresholds
-decline although the ranker has a candidate (a row is positive when that candidate is the query's entry);
-"veto" reads those the thresholds answer with an entry the query does not name (a row is positive when the
-query is outside MS). A query outside MS answered costs FALSE_COST right answers, a wrong answer one.
+are never read here. "answer" reads the candidates it weighs (ms_ref.confidence.candidates) of the dev
+sentences that the lookup's thresholds decline although the ranker has a candidate (a row is positive when
+the candidate is the query's entry; a query's answer is its likeliest candidate); "veto" reads the
+sentences the thresholds answer with an entry the query does not name, and that do not say "MS" (a row is
+positive when the query is outside MS). A query outside MS answered costs FALSE_COST right answers, a wrong
+answer one. FIT_TABLE=1 prints the left-out figures of every setting.
 
 The regularisation and the threshold are chosen by leaving out one author's part of the dev file at a time
 (the parts are the blocks that begin "# Added"): the model is fitted on the other parts and scored on the
@@ -16,8 +18,8 @@ parts only (ms_ref.confidence.Examples), as a query by a new author is compared 
     python -m venv /tmp/fit && /tmp/fit/bin/pip install -e . scikit-learn
     /tmp/fit/bin/python scripts/fit_confidence.py
 
-Run again when the knowledge base, the word vectors or the ranker change; benchmarks/lookup_eval.py then
-gives the figures.
+Run again when the knowledge base, the word vectors, the ranker or the dev queries change;
+benchmarks/lookup_eval.py then gives the figures.
 """
 
 from __future__ import annotations

@@ -183,3 +183,47 @@ def test_the_answer_may_be_a_candidate_after_the_first(kb, monkeypatch: pytest.M
     monkeypatch.setattr(confidence, "_MODELS", [{"answer": (0.5, -5.0, weights)}])
     monkeypatch.setattr(lookup, "choose", lambda *_args, **_kwargs: [])  # the thresholds decline
     assert lookup.resolve_query(kb, query) == {"ids": [meant], "match": "ranked"}
+
+
+class _Store:
+    """A knowledge base holding only the example blobs given."""
+
+    def __init__(self, blobs: dict[str, object]) -> None:
+        self.blobs = blobs
+
+    def blob(self, name: str) -> object:
+        return self.blobs.get(name)
+
+    def _bucketed(self, table: str, key: str) -> object:
+        from ms_ref.kb import bucket
+
+        found = self.blobs.get(f"{table}/{bucket(key)}")
+        return found.get(key) if isinstance(found, dict) else None
+
+
+def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
+    path = tmp_path / "examples.tsv"
+    path.write_text(
+        "legs like jelly after a walk\tmuscle-weakness\tlay-sentence\n"
+        "my router keeps dropping out\t-\tnonms\nlegs ache after the marathon\t-\tnonms\n",
+        encoding="utf-8",
+    )
+    stored = confidence.Examples.stored(_Store(confidence.example_blobs(str(path))))  # type: ignore[arg-type]
+    rows = [(confidence.example_words(lookup.canonical_words(q)), label) for q, label, _p in
+            confidence.read_examples(str(path))]
+    built = confidence.Examples.built(rows)
+    assert stored is not None and list(stored.labels) == ["muscle-weakness", "-", "-"]
+    words = confidence.example_words(lookup.canonical_words("my legs ache after a long walk"))
+    assert [label for _v, label in stored.nearest(words)] == [label for _v, label in built.nearest(words)]
+    assert [v for v, _l in stored.nearest(words)] == pytest.approx([v for v, _l in built.nearest(words)], rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "core",
+    [None, {}, {"names": ["a"], "labels": b"\x00", "norms": b"\x00\x00\x80?"},  # half a number
+     {"names": ["a"], "labels": b"\x05\x00", "norms": b"\x00\x00\x80?"},  # a label beyond the names
+     {"names": ["a"], "labels": b"\x00\x00\x00\x00", "norms": b"\x00\x00\x80?"},  # two labels, one norm
+     {"names": ["a"], "labels": "text", "norms": b"\x00\x00\x80?"}],
+)
+def test_damaged_stored_examples_read_as_none(core: object) -> None:
+    assert confidence.Examples.stored(_Store({"examples": core})) is None  # type: ignore[arg-type]
