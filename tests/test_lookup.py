@@ -54,13 +54,13 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
         (TEST, (0.911, 6 / 62, 0.878, 6 / 44)),  # 91.2%, 6 of 62; 87.9%, 6 of 44
         (TEST2, (0.925, 1 / 77, 0.905, 1 / 69)),  # 92.6%, 1 of 77; 90.6%, 1 of 69
-        (TEST3, (0.908, 4 / 73, 0.883, 4 / 61)),  # 90.8%, 4 of 73; 88.3%, 4 of 61
-        (TEST4, (0.890, 0 / 80, 0.879, 0 / 78)),  # 89.1%, none of 80; 88.0%, none of 78
-        (TEST5, (0.853, 3 / 70, 0.832, 3 / 67)),  # 85.3%, 3 of 70; 83.3%, 3 of 67
+        (TEST3, (0.911, 4 / 73, 0.887, 4 / 61)),  # 91.1%, 4 of 73; 88.8%, 4 of 61
+        (TEST4, (0.890, 1 / 80, 0.879, 1 / 78)),  # 89.1%, 1 of 80; 88.0%, 1 of 78
+        (TEST5, (0.859, 3 / 70, 0.840, 3 / 67)),  # 85.9%, 3 of 70; 84.0%, 3 of 67
         (TEST6, (0.878, 0 / 70, 0.861, 0 / 67)),  # 87.8%, none of 70; 86.1%, none of 67
-        (TEST7, (0.881, 3 / 70, 0.866, 3 / 68)),  # 88.1%, 3 of 70; 86.6%, 3 of 68
+        (TEST7, (0.875, 2 / 70, 0.858, 2 / 68)),  # 87.5%, 2 of 70; 85.9%, 2 of 68
         (TEST8, (0.918, 2 / 70, 0.907, 2 / 68)),  # 91.9%, 2 of 70; 90.7%, 2 of 68
-        (TEST9, (0.887, 0 / 70, 0.871, 0 / 68)),  # 88.8%, none of 70; 87.2%, none of 68
+        (TEST9, (0.878, 1 / 70, 0.861, 1 / 68)),  # 87.8%, 1 of 70; 86.1%, 1 of 68
         (TEST10, (0.900, 0 / 70, 0.883, 0 / 65)),  # 90.0%, none of 70; 88.3%, none of 65
     ):
         rows = load_queries(path)
@@ -75,8 +75,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.858  # 85.9% of 7,431; 43 of the 2,595 outside MS answered
-    assert report["false_answer_rate"] <= 43 / 2595
+    assert report["accuracy"] >= 0.855  # 85.5% of 9,636; 61 of the 3,372 outside MS answered
+    assert report["false_answer_rate"] <= 61 / 3372
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
