@@ -453,13 +453,31 @@ def _likelihoods(
 
 def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence the thresholds answered is likely enough about something else to withdraw the
-    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry
-    or says "MS" ("can I drink alcohol with MS")."""
-    if scored[0][3] or "ms" in words:  # a sentence that says MS is about it
+    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry,
+    says "MS" ("can I drink alcohol with MS"), or is one of the entry's everyday phrases ("my legs feel like
+    jelly", though "my legs feel like jelly after the marathon" is about something else)."""
+    if scored[0][3] or "ms" in words or phrased(ranking, words, scored[0][0]):
         return False
     value = likelihood(ranking, words, scored, "veto")
     found = model("veto")
     return value is not None and found is not None and value >= found[0]
+
+
+def phrased(ranking: Ranker, words: list[str], entry_id: str) -> bool:
+    """Whether the meaningful words of a query (its canonical words) are those of one of the entry's names,
+    aliases or everyday phrases, and nothing else: the query is that phrase."""
+    from ms_ref.rank import LAY, unpack_key
+
+    meaningful = {ranking.reading(word)[0] for word in words}
+    meaningful = {word for word in meaningful if ranking.meaningful(word)}
+    if not meaningful:
+        return False
+    for number in ranking.index(min(meaningful)):
+        key_id, field, key = unpack_key(ranking.packed[number])
+        plain = {word for word in key if not word.startswith("@") and ranking.meaningful(word)}
+        if key_id == entry_id and field <= LAY and plain == meaningful:
+            return True
+    return False
 
 
 def unrelated(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:

@@ -64,7 +64,7 @@ def datasets() -> tuple[Rows, Rows]:
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
     sys.path.insert(0, str(ROOT))
     from ms_ref import lookup
-    from ms_ref.confidence import LEAVE_OUT, candidates, features, read_examples, sentence
+    from ms_ref.confidence import LEAVE_OUT, candidates, features, phrased, read_examples, sentence
     from ms_ref.rank import ranker
     from ms_ref.store import load_knowledge_base
 
@@ -89,7 +89,10 @@ def datasets() -> tuple[Rows, Rows]:
                 right = scored[pick][0] == expected
                 if row is not None:
                     answer.add(row, right, part, outside, right, number)
-        elif found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3] and "ms" not in words:
+        elif (
+            found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3] and "ms" not in words
+            and not phrased(ranking, words, scored[0][0])
+        ):
             row = features(ranking, words, scored)
             if row is not None:
                 veto.add(row, outside, part, outside, scored[0][0] == expected, number)

@@ -227,3 +227,9 @@ def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
 )
 def test_damaged_stored_examples_read_as_none(core: object) -> None:
     assert confidence.Examples.stored(_Store({"examples": core})) is None  # type: ignore[arg-type]
+
+
+def test_an_everyday_phrase_alone_is_not_withdrawn(kb) -> None:
+    """Dev sentences outside MS often have legs "like jelly" after exercise; the phrase alone is an MS one."""
+    assert lookup.resolve_query(kb, "my legs feel like jelly")["ids"] == ["muscle-weakness"]
+    assert lookup.resolve_query(kb, "my legs feel like jelly after the marathon yesterday")["ids"] == []
