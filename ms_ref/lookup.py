@@ -91,6 +91,8 @@ def canonical_words(text: str) -> list[str]:
 
         text = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group(0).replace(".", ""), text)
     words = normalise(text).split()
+    if not text.isascii() or "&" in text:  # an emoji, a symbol or "&" is no word ("legs jelly 🦵")
+        words = [word for word in words if any(c.isalnum() for c in word)]
     folded: list[str] = []
     index = 0
     while index < len(words):

@@ -165,6 +165,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("EDSS assessment", "edss"),
         ("what meds help ms fatigue", "fatigue"),  # "meds" are medication, not an unknown rare word
         ("ｍｓ ｈｕｇ", "ms-hug"),  # full-width letters from a phone keyboard
+        ("legs like jelly 🦵", "muscle-weakness"),  # an emoji is no word
     ],
 )
 def test_what_people_type_finds_the_entry(kb, query: str, expected: str) -> None:
