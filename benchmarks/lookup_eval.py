@@ -78,34 +78,26 @@ def load_queries(path: Path = DEV) -> list[tuple[str, str, str]]:
     return rows
 
 
-def dev_parts(path: Path = DEV) -> list[list[tuple[str, str, str]]]:
-    """The dev queries by author's part: a part starts at a line beginning "# Added"."""
-    parts: list[list[tuple[str, str, str]]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# Added"):
-            parts.append([])
-        elif line.strip() and not line.startswith("#"):
-            query, expected, kind = line.split("\t")[:3]
-            parts[-1].append((query, expected.strip(), kind.strip()))
-    return [part for part in parts if part]
+def dev_parts(path: Path = DEV) -> dict[int, list[tuple[str, str, str]]]:
+    """The dev queries by author's part (ms_ref.confidence.read_rows): part number -> its queries."""
+    from ms_ref.confidence import read_rows
+
+    parts: dict[int, list[tuple[str, str, str]]] = {}
+    for query, expected, kind, part in read_rows(str(path)):
+        parts.setdefault(part, []).append((query, expected, kind))
+    return parts
 
 
 def evaluate_dev(kb: object, path: Path = DEV) -> dict[str, object]:
     """evaluate() on the dev part, each author's part compared with the other parts' examples only (as a
     query by a new author is compared with all of them); the second look's models are fitted on every part."""
-    from ms_ref.confidence import LEAVE_OUT, Examples, example_words
-    from ms_ref.lookup import canonical_words
+    from ms_ref.confidence import LEAVE_OUT, examples_without, read_examples
 
-    parts = dev_parts(path)
+    examples = read_examples(str(path))
     reports = []
     try:
-        for number, part in enumerate(parts):
-            others = [
-                (example_words(canonical_words(query)), expected)
-                for other, rows in enumerate(parts) if other != number
-                for query, expected, _kind in rows if not expected.startswith("?")
-            ]
-            LEAVE_OUT[:] = [Examples.built(others)]
+        for number, part in dev_parts(path).items():
+            LEAVE_OUT[:] = [examples_without(examples, number)]
             reports.append(evaluate(kb, part))
     finally:
         LEAVE_OUT.clear()

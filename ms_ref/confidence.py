@@ -78,11 +78,10 @@ def sentence(words: list[str]) -> bool:
     return len(set(words) - STOPWORDS) >= MIN_WORDS
 
 
-def read_examples(path: str = EXAMPLES) -> list[tuple[str, str, int]]:
-    """(query, label, part) of each example with one label (an entry id, or OUTSIDE); a query that could
-    mean several entries ("?a,b") is left out. A part is the block one author added: it starts at a line
-    beginning "# Added"."""
-    rows: list[tuple[str, str, int]] = []
+def read_rows(path: str = EXAMPLES) -> list[tuple[str, str, str, int]]:
+    """(query, expected, kind, part) of each line of the dev file; a part is the block one author added: it
+    starts at a line beginning "# Added"."""
+    rows: list[tuple[str, str, str, int]] = []
     part = 0
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -90,10 +89,23 @@ def read_examples(path: str = EXAMPLES) -> list[tuple[str, str, int]]:
                 part += 1
             if not line.strip() or line.startswith("#"):
                 continue
-            query, label = line.rstrip("\n").split("\t")[:2]
-            if not label.startswith("?"):
-                rows.append((query, label.strip(), part))
+            query, expected, kind = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+            rows.append((query, expected.strip(), kind.strip(), part))
     return rows
+
+
+def read_examples(path: str = EXAMPLES) -> list[tuple[str, str, int]]:
+    """(query, label, part) of each example with one label (an entry id, or OUTSIDE); a query that could
+    mean several entries ("?a,b") is left out."""
+    return [(query, label, part) for query, label, _kind, part in read_rows(path) if not label.startswith("?")]
+
+
+def examples_without(rows: list[tuple[str, str, int]], part: int) -> Examples:
+    """The examples of `rows` (read_examples) but those of one author's part, in memory: a dev query is
+    compared with the other authors' queries only (scripts/fit_confidence.py, benchmarks/lookup_eval.py)."""
+    from ms_ref.lookup import canonical_words
+
+    return Examples.built([(example_words(canonical_words(q)), label) for q, label, p in rows if p != part])
 
 
 def example_words(words: list[str]) -> list[str]:

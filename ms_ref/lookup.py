@@ -91,7 +91,7 @@ def canonical_words(text: str) -> list[str]:
 
         text = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group(0).replace(".", ""), text)
     words = normalise(text).split()
-    if not text.isascii() or "&" in text:  # an emoji, a symbol or "&" is no word ("legs jelly 🦵")
+    if not text.isascii():  # an emoji or a symbol is no word ("legs jelly 🦵"); ASCII ones are separators
         words = [word for word in words if any(c.isalnum() for c in word)]
     folded: list[str] = []
     index = 0
@@ -303,9 +303,9 @@ def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
         if not chosen:
             picked = confidence.chosen(ranking, words, scored)
             chosen = [picked] if picked else []
-        elif chosen and VETO and confidence.doubtful(ranking, words, scored):
+        elif VETO and confidence.doubtful(ranking, words, scored):
             chosen = []
-        elif chosen:
+        else:
             chosen = [confidence.switched(ranking, words, scored) or chosen[0]]
     return _found(chosen, "ranked") if chosen else None
 

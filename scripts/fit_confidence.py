@@ -103,13 +103,11 @@ _OTHERS: dict[int, object] = {}
 
 
 def others(rows: list[tuple[str, str, int]], part: int) -> object:
-    """The examples of every author's part but `part` (ms_ref.confidence.Examples), built once per part."""
+    """The examples of every author's part but `part`, built once per part."""
     if part not in _OTHERS:
-        from ms_ref.confidence import Examples, example_words
-        from ms_ref.lookup import canonical_words
+        from ms_ref.confidence import examples_without
 
-        kept = [(example_words(canonical_words(q)), label) for q, label, p in rows if p != part]
-        _OTHERS[part] = Examples.built(kept)
+        _OTHERS[part] = examples_without(rows, part)
     return _OTHERS[part]
 
 
