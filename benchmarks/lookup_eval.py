@@ -24,6 +24,9 @@
                                  measures the lookup as it then stood; only its figures are printed
     tests/eval/queries_test10.tsv a tenth held-out batch (320 queries), written before the next round of
                                  changes; only its figures are printed
+    tests/eval/queries_test11.tsv an eleventh held-out batch (320 queries), by an author whose brief gave
+                                 no example sentences, written before the next round of changes; only its
+                                 figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -54,6 +57,7 @@ TEST7 = ROOT / "tests" / "eval" / "queries_test7.tsv"
 TEST8 = ROOT / "tests" / "eval" / "queries_test8.tsv"
 TEST9 = ROOT / "tests" / "eval" / "queries_test9.tsv"
 TEST10 = ROOT / "tests" / "eval" / "queries_test10.tsv"
+TEST11 = ROOT / "tests" / "eval" / "queries_test11.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -66,6 +70,7 @@ HELD_OUT = (
     (TEST8, "eighth held-out batch"),
     (TEST9, "ninth held-out batch"),
     (TEST10, "tenth held-out batch"),
+    (TEST11, "eleventh held-out batch"),
 )
 
 
