@@ -18,8 +18,9 @@ Both models also read how the sentence compares with the development queries the
 (ms_ref/examples.tsv, each labelled with its entry or as outside MS): of the few that share most of its
 rarer words, how many mean the candidate and how many are about something else ("my legs ache after the
 marathon" lies near "my legs are sore after a long run", outside MS). So the answer model weighs more than
-the ranker's best candidate: its first three, and the entry the nearest examples mean, when the ranker has
-it among its first eight; it answers with the likeliest, when likely enough. The examples are compiled with
+the ranker's best candidate: its first three, and the entry the nearest examples mean, even when no word of
+the sentence is in that entry ("why is there so much MS in Scotland" asks what other people asked about
+latitude); it answers with the likeliest, when likely enough. The examples are compiled with
 the store (example_blobs) and read a word's bucket at a time.
 Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
 or answered with an entry it does not name).
@@ -47,25 +48,24 @@ EXAMPLES = os.path.join(_HERE, "examples.tsv")
 # How many of the nearest examples a sentence is compared with.
 NEIGHBOURS = 5
 # A declined sentence: the answer model weighs the ranker's first CANDIDATES, and the entry its nearest
-# examples mean most when the ranker has it among its first VOTED.
+# examples mean most (with_voted), wherever the ranker has it or when it has not.
 CANDIDATES = 3
-VOTED = 8
 # A sentence the thresholds answered with an entry it does not name: the answer model's likeliest other
 # candidate replaces it when the model would answer it and is surer of it by this much (set on the dev
-# part: with each author's part compared with the others' examples, 116 right answers gained, 16 lost).
+# part: with each author's part compared with the others' examples, 147 right answers gained, 26 lost).
 SWITCH_MARGIN = 0.4
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
 # Below this likelihood for each candidate a sentence's candidates are no suggestions (unrelated()): of the
-# dev sentences that find no answer (each author's part compared with the others' examples), 2,638 of the
-# 3,071 outside MS and 16 of the 340 with the right entry among their first five candidates.
+# dev sentences that find no answer (each author's part compared with the others' examples), 2,591 of the
+# 3,061 outside MS and 10 of the 259 with the right entry among their first five candidates.
 UNRELATED = 0.02
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
     "log_best", "next_ratio", "evidence", "evidence_share", "named", "log_words", "unknown_share",
     "everyday_share", "cosine", "examples_same", "examples_outside", "example_nearest", "example_same",
-    "example_outside",
+    "example_outside", "ranked",
 )
 OUTSIDE = "-"  # the label of an example outside MS
 
@@ -303,18 +303,33 @@ def compared(examples: Examples, words: list[str], best: str) -> list[float]:
     ]
 
 
+def with_voted(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]
+) -> list[tuple[str, float, int, bool]]:
+    """The ranking of a sentence, and after it, with no score, the entry its nearest examples mean most
+    when the ranker lacks it: people ask "why is there so much MS in Scotland" in words no entry uses, but
+    in the words of other people's questions about latitude."""
+    examples = examples_of(ranking.kb)
+    if not sentence(words) or examples is None:
+        return scored
+    voted = examples.voted(example_words(words))
+    if voted is None or voted == OUTSIDE or any(item[0] == voted for item in scored) or not ranking.kb.has(voted):
+        return scored
+    return [*scored, (voted, 0.0, 0, False)]
+
+
 def candidates(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> list[int]:
-    """Where in the ranking the candidates of a declined sentence lie that the answer model weighs: the
-    ranker's first CANDIDATES, and the entry the nearest examples mean most when the ranker has it among its
-    first VOTED; each with a meaningful word of the query."""
-    picks = list(range(min(CANDIDATES, len(scored))))
+    """Where in the ranking (with_voted) the candidates of a sentence lie that the answer model weighs: the
+    ranker's first CANDIDATES, each with a meaningful word of the query, and the entry the nearest examples
+    mean most, wherever the ranking has it."""
+    picks = [n for n in range(min(CANDIDATES, len(scored))) if scored[n][2] >= 1]
     examples = examples_of(ranking.kb)
     if examples is not None:
         voted = examples.voted(example_words(words))
-        pick = next((n for n, item in enumerate(scored[:VOTED]) if item[0] == voted), None)
-        if pick is not None and pick not in picks:
+        pick = next((n for n, item in enumerate(scored) if item[0] == voted), None)
+        if pick is not None and pick not in picks and (scored[pick][2] >= 1 or not scored[pick][1]):
             picks.append(pick)
-    return [pick for pick in picks if scored[pick][2] >= 1]
+    return picks
 
 
 def features(
@@ -349,6 +364,7 @@ def features(
         sum(1 for word in meaningful if word in ranking.everyday) / count,
         cosine if cosine is not None else 0.0,
         *compared(examples, words, best),
+        1.0 if top else 0.0,
         *vector,
     ]
 
@@ -408,7 +424,7 @@ def likelihood(
     """The probability one model gives a query of MIN_WORDS words or more, its ranking and a candidate
     ("answer": that the candidate is right; "veto": that the query is about something else), or None when
     it cannot say (a shorter query, no such candidate, no model, no vector)."""
-    if not sentence(words) or len(scored) <= pick or scored[pick][2] < 1:
+    if not sentence(words) or len(scored) <= pick or (scored[pick][2] < 1 and scored[pick][1]):
         return None
     found = model(name)
     if found is None:
@@ -429,8 +445,8 @@ def chosen(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int
     values = _likelihoods(ranking, words, scored)
     if not values:
         return None
-    value, pick = max(values)
-    return scored[pick][0] if value >= found[0] else None
+    value, _pick, entry_id = max(values)
+    return entry_id if value >= found[0] else None
 
 
 def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> str | None:
@@ -444,23 +460,26 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     values = _likelihoods(ranking, words, scored)
     if not values:
         return None
-    value, pick = max(values)
-    first = next((v for v, p in values if p == 0), 0.0)
-    return scored[pick][0] if pick and value >= found[0] and value - first >= SWITCH_MARGIN else None
+    value, pick, entry_id = max(values)
+    first = next((v for v, p, _i in values if p == 0), 0.0)
+    return entry_id if pick and value >= found[0] and value - first >= SWITCH_MARGIN else None
 
 
 def _likelihoods(
     ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]
-) -> list[tuple[float, int]]:
-    """(the answer model's probability, where the candidate lies) of each candidate it weighs."""
-    if not sentence(words) or not scored:
+) -> list[tuple[float, int, str]]:
+    """(the answer model's probability, minus where the candidate lies, the candidate) of each candidate it
+    weighs (candidates() of with_voted()): the likeliest is the max, the nearer the ranker's best of
+    equals."""
+    if not sentence(words):
         return []
+    ranked = with_voted(ranking, words, scored)
     found = []
-    for pick in candidates(ranking, words, scored):
-        value = likelihood(ranking, words, scored, "answer", pick)
+    for pick in candidates(ranking, words, ranked):
+        value = likelihood(ranking, words, ranked, "answer", pick)
         if value is not None:
-            found.append((value, -pick))
-    return [(value, -negative) for value, negative in found]
+            found.append((value, -pick, ranked[pick][0]))
+    return found
 
 
 def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:

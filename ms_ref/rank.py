@@ -143,6 +143,7 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
     treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
     keys = entry_keys(entries)
     index = _indexed(keys, treatments)
+    index["abbreviations"] = sorted(abbreviations(entries))
     from ms_ref.vectors import head
 
     scales, table, rows = word_vectors()
@@ -223,6 +224,22 @@ def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
     return keys
 
 
+def abbreviations(entries: dict[str, Entry]) -> set[str]:
+    """The words of these entries' names and aliases that are written as abbreviations: two capitals or
+    more, or a capital and a digit ("PML", "NfL", "IgG", "CD20", "S1P"), as folded words. "Yoga", "Gait" or
+    "Lyme" are words, though as short."""
+    import re
+
+    found: set[str] = set()
+    for entry in entries.values():
+        for text in (str(entry.get("name") or ""), *(str(a) for a in entry.get("aliases") or [])):
+            for token in re.findall(r"\w+", text):
+                capitals = sum(1 for c in token if c.isupper())
+                if capitals >= 2 or (capitals and any(c.isdigit() for c in token)):
+                    found.update(key_words(token))
+    return found
+
+
 # A key in the store: "entry id<US>field<US>word word ...", one string (marshal reads a list of strings many
 # times faster than a list of tuples of lists); unpacked only for the candidates of a query.
 _KEY = "\x1f"
@@ -270,9 +287,11 @@ def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str
     ids = {line[: line.index(_KEY)] for line in packed} - {""}
     treatments = set(core.get("treatments") or ()) - fresh  # type: ignore[call-overload]
     treatments |= {i for i in fresh if i in entries and entries[i].get("kind") == "treatment"}
+    shortened = set(core.get("abbreviations") or ())  # type: ignore[call-overload]
+    shortened |= abbreviations({i: entries[i] for i in fresh if i in entries})
     found: dict[str, object] = {
         "rank": {**core, "keys": packed, "df": {w: n for w, n in df.items() if n > 0}, "entries": len(ids),
-                 "treatments": sorted(treatments)},
+                 "treatments": sorted(treatments), "abbreviations": sorted(shortened)},
     }
     postings: dict[str, list[int]] = {}
     for offset, (_entry_id, _field, words) in enumerate(added):
@@ -444,6 +463,7 @@ class Ranker:
         self.fillers = frozenset(blob.get("fillers") or ())  # type: ignore[call-overload]
         self.qualifiers = frozenset(blob.get("qualifiers") or ())  # type: ignore[call-overload]
         self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
+        self.abbreviations = frozenset(blob.get("abbreviations") or ())  # type: ignore[call-overload]
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
         self._words: dict[str, frozenset[str]] = {}
         self._query_vector: tuple[tuple[str, ...] | None, list[float] | None] = (None, None)
@@ -692,10 +712,15 @@ class Ranker:
             complete = phrase.get(entry_key, 0.0)
             value = cover**COVER_POWER * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * complete**PHRASE_POWER)
             # An abbreviation found among other words that mean nothing to the entry ("NfL draft", "CVS
-            # pharmacy", "DBS check") is another thing with the same letters.
+            # pharmacy", "DBS check") is another thing with the same letters; a short name that is a word
+            # ("does yoga help with balance") is not.
             # In a sentence of everyday words around it ("does testing positive for JCV mean I can't stay on
             # my infusion"), it is the subject.
-            if all(len(w) <= 4 and w in named.get(entry_key, ()) for w in finds if w in meaningful):
+            if all(
+                len(w) <= 4 and w in named.get(entry_key, ()) and readings[w][0] in self.abbreviations
+                for w in finds
+                if w in meaningful
+            ):
                 others = [readings[w][0] for w in meaningful if w not in finds and w not in CONDITION_WORDS]
                 if others and not (
                     len(query) >= 2 * NAME_CONTEXT_WORDS and all(w in self.everyday for w in others)

@@ -2,7 +2,7 @@
 
 The models are fitted on the development queries only (ms_ref/examples.tsv); the held-out batches
 are never read here. "answer" reads the candidates it weighs (ms_ref.confidence.candidates) of the dev
-sentences that the lookup's thresholds decline although the ranker has a candidate (a row is positive when
+sentences that the lookup's thresholds decline (a row is positive when
 the candidate is the query's entry; a query's answer is its likeliest candidate); "veto" reads the
 sentences the thresholds answer with an entry the query does not name, and that do not say "MS" (a row is
 positive when the query is outside MS). A query outside MS answered costs FALSE_COST right answers, a wrong
@@ -64,7 +64,15 @@ def datasets() -> tuple[Rows, Rows]:
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
     sys.path.insert(0, str(ROOT))
     from ms_ref import lookup
-    from ms_ref.confidence import LEAVE_OUT, candidates, features, phrased, read_examples, sentence
+    from ms_ref.confidence import (
+        LEAVE_OUT,
+        candidates,
+        features,
+        phrased,
+        read_examples,
+        sentence,
+        with_voted,
+    )
     from ms_ref.rank import ranker
     from ms_ref.store import load_knowledge_base
 
@@ -80,16 +88,15 @@ def datasets() -> tuple[Rows, Rows]:
         if not sentence(words):
             continue
         scored = ranking.score(words)
-        if not scored or scored[0][2] < 1:
-            continue
         outside = expected == "-"
         if not found["ids"]:
-            for pick in candidates(ranking, words, scored):
-                row = features(ranking, words, scored, pick)
-                right = scored[pick][0] == expected
+            ranked = with_voted(ranking, words, scored)
+            for pick in candidates(ranking, words, ranked):
+                row = features(ranking, words, ranked, pick)
+                right = ranked[pick][0] == expected
                 if row is not None:
                     answer.add(row, right, part, outside, right, number)
-        elif (
+        elif scored and scored[0][2] >= 1 and (
             found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3] and "ms" not in words
             and not phrased(ranking, words, scored[0][0])
         ):

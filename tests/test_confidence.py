@@ -185,6 +185,31 @@ def test_the_answer_may_be_a_candidate_after_the_first(kb, monkeypatch: pytest.M
     assert lookup.resolve_query(kb, query) == {"ids": [meant], "match": "ranked"}
 
 
+def test_the_examples_entry_is_weighed_when_the_ranker_lacks_it(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question in words no entry uses is weighed with the entry other people's questions in those words
+    meant; an entry id the knowledge base lacks, or the label outside MS, adds no candidate."""
+    from ms_ref.rank import ranker
+
+    query = "why is there so much of it in scotland"
+    words = lookup.canonical_words(query)
+    ranking = ranker(kb)
+    assert all(item[0] != "latitude" for item in ranking.score(words))
+    for label, added in (("latitude", True), ("no-such-entry", False), (confidence.OUTSIDE, False)):
+        examples = [(confidence.example_words(lookup.canonical_words(q)), label) for q in (
+            "so much MS in scotland", "why is there more of it up north in scotland")]
+        monkeypatch.setattr(confidence, "LEAVE_OUT", [confidence.Examples.built(examples)])
+        ranked = confidence.with_voted(ranking, words, ranking.score(words))
+        assert (ranked[-1:] == [(label, 0.0, 0, False)]) is added
+    monkeypatch.setattr(confidence, "LEAVE_OUT", [confidence.Examples.built(
+        [(confidence.example_words(lookup.canonical_words("so much MS in scotland")), "latitude")])])
+    weights = [0.0] * (len(confidence.NAMES) + len(kb.blob("vecmeta")["scales"]))
+    weights[confidence.NAMES.index("examples_same")] = 10.0
+    monkeypatch.setattr(confidence, "_MODELS", [{"answer": (0.5, -5.0, weights)}])
+    assert lookup.resolve_query(kb, query) == {"ids": ["latitude"], "match": "ranked"}
+    # A word or two is no sentence: the examples add nothing to it.
+    assert confidence.with_voted(ranking, ["scotland"], []) == []
+
+
 class _Store:
     """A knowledge base holding only the example blobs given."""
 
