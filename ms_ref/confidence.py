@@ -23,7 +23,7 @@ the sentence is in that entry ("why is there so much MS in Scotland" asks what o
 latitude); it answers with the likeliest, when likely enough. The examples are compiled with
 the store (example_blobs) and read a word's bucket at a time.
 Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
-or answered with an entry it does not name).
+or answered with an entry it does not name, or listed several entries for).
 """
 
 from __future__ import annotations
@@ -463,6 +463,25 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     value, pick, entry_id = max(values)
     first = next((v for v, p, _i in values if p == 0), 0.0)
     return entry_id if pick and value >= found[0] and value - first >= SWITCH_MARGIN else None
+
+
+def settled(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]], listed: list[str]
+) -> str | None:
+    """The one entry of a list the thresholds made for a sentence that the answer model would answer, or
+    None: "my eye hurts when I move it and the sight in that eye has gone grey" lists optic neuritis and
+    vision problems, and the model is sure of optic neuritis. Not when the query names two or more of them
+    ("ocrelizumab vs natalizumab" asks for both)."""
+    if not sentence(words) or sum(1 for item in scored if item[3] and item[0] in listed) >= 2:
+        return None
+    found = model("answer")
+    if found is None:
+        return None
+    values = _likelihoods(ranking, words, scored)
+    if not values:
+        return None
+    value, _pick, entry_id = max(values)
+    return entry_id if value >= found[0] and entry_id in listed else None
 
 
 def _likelihoods(

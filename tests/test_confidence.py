@@ -210,6 +210,32 @@ def test_the_examples_entry_is_weighed_when_the_ranker_lacks_it(kb, monkeypatch:
     assert confidence.with_voted(ranking, ["scotland"], []) == []
 
 
+def test_a_sentences_list_settles_on_the_entry_the_model_is_sure_of(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list the thresholds made for a sentence becomes one answer when the answer model would answer one of
+    the listed entries; not an entry off the list, not when the query names two of them, not a word."""
+    from ms_ref.rank import ranker
+
+    ranking = ranker(kb)
+    weights = [0.0] * (len(confidence.NAMES) + len(kb.blob("vecmeta")["scales"]))
+    weights[confidence.NAMES.index("examples_same")] = 10.0
+    monkeypatch.setattr(confidence, "_MODELS", [{"answer": (0.5, -5.0, weights)}])
+    query = "my hands shake when I hold a cup of tea"
+    words = lookup.canonical_words(query)
+    scored = ranking.score(words)
+    first, second = scored[0][0], scored[1][0]
+    examples = [(confidence.example_words(lookup.canonical_words(q)), second) for q in (
+        "my hands shake holding a cup", "shaking hands with a tea cup")]
+    monkeypatch.setattr(confidence, "LEAVE_OUT", [confidence.Examples.built(examples)])
+    assert confidence.settled(ranking, words, scored, [first, second]) == second
+    assert confidence.settled(ranking, words, scored, [first, "spasticity"]) is None
+    monkeypatch.setattr(lookup, "choose", lambda *_args, **_kwargs: [first, second])
+    assert lookup.resolve_query(kb, query) == {"ids": [second], "match": "ranked"}
+    both = [(first, 0.5, 1, True), (second, 0.5, 1, True)]
+    assert confidence.settled(ranking, words, both, [first, second]) is None
+    assert confidence.settled(ranking, ["hands", "shake"], scored, [first, second]) is None
+    assert lookup.LISTED_SENTENCE == confidence.MIN_WORDS
+
+
 class _Store:
     """A knowledge base holding only the example blobs given."""
 
