@@ -52,14 +52,14 @@ NEIGHBOURS = 5
 CANDIDATES = 3
 # A sentence the thresholds answered with an entry it does not name: the answer model's likeliest other
 # candidate replaces it when the model would answer it and is surer of it by this much (set on the dev
-# part: with each author's part compared with the others' examples, 165 right answers gained, 30 lost).
+# part: with each author's part compared with the others' examples, 164 right answers gained, 27 lost).
 SWITCH_MARGIN = 0.4
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
 # Below this likelihood for each candidate a sentence's candidates are no suggestions (unrelated()): of the
-# dev sentences that find no answer (each author's part compared with the others' examples), 2,812 of the
-# 3,336 outside MS and 17 of the 285 with the right entry among their first five candidates.
+# dev sentences that find no answer (each author's part compared with the others' examples), 2,827 of the
+# 3,351 outside MS and 18 of the 314 with the right entry among their first five candidates.
 UNRELATED = 0.02
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
@@ -503,14 +503,25 @@ def _likelihoods(
 
 def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether a sentence the thresholds answered is likely enough about something else to withdraw the
-    answer ("my voice is hoarse from shouting at the football match"). Not for a query that names its entry,
-    says "MS" ("can I drink alcohol with MS"), or is one of the entry's everyday phrases ("my legs feel like
-    jelly", though "my legs feel like jelly after the marathon" is about something else)."""
-    if scored[0][3] or "ms" in words or phrased(ranking, words, scored[0][0]):
+    answer ("my voice is hoarse from shouting at the football match"); only a sentence it may read
+    (vetoable)."""
+    if not vetoable(ranking, words, scored):
         return False
     value = likelihood(ranking, words, scored, "veto")
     found = model("veto")
     return value is not None and found is not None and value >= found[0]
+
+
+def vetoable(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
+    """Whether the veto reads a sentence the thresholds answered with its best candidate: not when the
+    query names a treatment ("why does Tecfidera make my face go red"), says "MS" ("can I drink alcohol with
+    MS"), or is one of the entry's everyday phrases ("my legs feel like jelly", though "my legs feel like
+    jelly after the marathon" is about something else). A symptom's name among other words may still be
+    about something else ("the dog shakes and trembles all the way to the vet")."""
+    best = scored[0]
+    return not (
+        (best[3] and best[0] in ranking.treatments) or "ms" in words or phrased(ranking, words, best[0])
+    )
 
 
 def phrased(ranking: Ranker, words: list[str], entry_id: str) -> bool:

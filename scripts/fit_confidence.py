@@ -68,9 +68,9 @@ def datasets() -> tuple[Rows, Rows]:
         LEAVE_OUT,
         candidates,
         features,
-        phrased,
         read_examples,
         sentence,
+        vetoable,
         with_voted,
     )
     from ms_ref.rank import ranker
@@ -97,8 +97,7 @@ def datasets() -> tuple[Rows, Rows]:
                 if row is not None:
                     answer.add(row, right, part, outside, right, number)
         elif scored and scored[0][2] >= 1 and (
-            found["match"] == "ranked" and found["ids"] == [scored[0][0]] and not scored[0][3] and "ms" not in words
-            and not phrased(ranking, words, scored[0][0])
+            found["match"] == "ranked" and found["ids"] == [scored[0][0]] and vetoable(ranking, words, scored)
         ):
             row = features(ranking, words, scored)
             if row is not None:

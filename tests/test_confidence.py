@@ -112,8 +112,8 @@ def test_an_answer_to_a_sentence_about_something_else_is_withdrawn(kb, monkeypat
     ]
 
 
-def test_the_veto_never_withdraws_a_named_entry(kb, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A veto that would withdraw every answer still leaves an answer the query names, and only those."""
+def test_the_veto_never_withdraws_a_named_treatment(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A veto that would withdraw every answer still leaves a treatment the query names."""
     found = confidence.model("veto")
     assert found is not None
     _threshold, bias, weights = found
@@ -284,3 +284,18 @@ def test_an_everyday_phrase_alone_is_not_withdrawn(kb) -> None:
     """Dev sentences outside MS often have legs "like jelly" after exercise; the phrase alone is an MS one."""
     assert lookup.resolve_query(kb, "my legs feel like jelly")["ids"] == ["muscle-weakness"]
     assert lookup.resolve_query(kb, "my legs feel like jelly after the marathon yesterday")["ids"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [("my puppy is limping on his back leg after the park", True),  # a symptom's name: may be something else
+     ("why does Tecfidera make my face go red", False),  # names a treatment
+     ("can I drink alcohol with MS", False),  # says MS
+     ("my legs feel like jelly", False)],  # one of the entry's everyday phrases, nothing more
+)
+def test_what_the_veto_reads(kb, query: str, read: bool) -> None:
+    from ms_ref.rank import ranker
+
+    words = lookup.canonical_words(query)
+    ranking = ranker(kb)
+    assert confidence.vetoable(ranking, words, ranking.score(words)) is read

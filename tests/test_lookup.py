@@ -53,15 +53,15 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     dev part does not also hold."""
     dev = load_queries(DEV)
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
-        (TEST, (0.925, 6 / 62, 0.898, 6 / 44)),  # 92.5%, 6 of 62; 89.8%, 6 of 44
+        (TEST, (0.922, 6 / 62, 0.895, 6 / 44)),  # 92.3%, 6 of 62; 89.5%, 6 of 44
         (TEST2, (0.937, 3 / 77, 0.920, 3 / 69)),  # 93.8%, 3 of 77; 92.1%, 3 of 69
         (TEST3, (0.927, 4 / 73, 0.904, 4 / 61)),  # 92.7%, 4 of 73; 90.4%, 4 of 61
         (TEST4, (0.900, 1 / 80, 0.890, 1 / 78)),  # 90.0%, 1 of 80; 89.0%, 1 of 78
         (TEST5, (0.868, 4 / 70, 0.851, 4 / 67)),  # 86.9%, 4 of 70; 85.1%, 4 of 67
-        (TEST6, (0.909, 0 / 70, 0.897, 0 / 67)),  # 90.9%, none of 70; 89.8%, none of 67
+        (TEST6, (0.906, 0 / 70, 0.894, 0 / 67)),  # 90.6%, none of 70; 89.4%, none of 67
         (TEST7, (0.896, 2 / 70, 0.881, 2 / 68)),  # 89.7%, 2 of 70; 88.1%, 2 of 68
         (TEST8, (0.943, 4 / 70, 0.935, 4 / 68)),  # 94.4%, 4 of 70; 93.6%, 4 of 68
-        (TEST9, (0.903, 2 / 70, 0.889, 2 / 68)),  # 90.3%, 2 of 70; 89.0%, 2 of 68
+        (TEST9, (0.903, 1 / 70, 0.889, 1 / 68)),  # 90.3%, 1 of 70; 89.0%, 1 of 68
         (TEST10, (0.925, 0 / 70, 0.914, 0 / 65)),  # 92.5%, none of 70; 91.4%, none of 65
         (TEST11, (0.893, 1 / 70, 0.867, 1 / 60)),  # 89.4%, 1 of 70; 86.7%, 1 of 60
     ):
@@ -77,8 +77,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.898  # 89.9% of 11,092; 103 of the 3,705 outside MS answered
-    assert report["false_answer_rate"] <= 103 / 3705
+    assert report["accuracy"] >= 0.897  # 89.7% of 11,092; 88 of the 3,705 outside MS answered
+    assert report["false_answer_rate"] <= 88 / 3705
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
