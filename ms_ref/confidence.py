@@ -34,8 +34,8 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from array import array
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import Literal
 
     from ms_ref.kb import KnowledgeBase
     from ms_ref.rank import Ranker
@@ -136,7 +136,7 @@ class Examples:
 
     def __init__(
         self,
-        labels: Sequence[str],
+        labels: Sequence[str] | _Labels,
         norms: Sequence[float],
         postings: Callable[[str], tuple[float, Sequence[int]] | None],
     ) -> None:
@@ -159,7 +159,7 @@ class Examples:
         core = kb.blob("examples")
         try:
             names = list(core["names"])  # type: ignore[index]
-            labels = [names[n] for n in _numbers("H", core["labels"])]  # type: ignore[index]
+            labels = _Labels(names, _numbers("H", core["labels"]))  # type: ignore[index]
             norms = _numbers("f", core["norms"])  # type: ignore[index]
         except (TypeError, KeyError, ValueError, IndexError):
             return None
@@ -171,7 +171,7 @@ class Examples:
             if not isinstance(raw, bytes) or len(raw) < 4:
                 return None
             numbers = _numbers("H", raw[4:])
-            return _numbers("f", raw[:4])[0], [n for n in numbers if n < len(norms)]
+            return _numbers("f", raw[:4])[0], [int(n) for n in numbers if n < len(norms)]
 
         return cls(labels, norms, postings)
 
@@ -207,16 +207,39 @@ class Examples:
         return [(value, self.labels[n]) for value, n in ranked[:NEIGHBOURS]]
 
 
-def _numbers(kind: str, raw: object) -> array:  # type: ignore[type-arg]
-    """An array of little-endian numbers ("H": unsigned 16-bit, "f": 32-bit float) stored as bytes."""
-    from array import array
+class _Labels:
+    """The stored examples' labels, read as they are asked for (a sentence needs its nearest five): the
+    distinct labels and each example's number into them, checked once."""
 
+    def __init__(self, names: list[str], numbers: Sequence[float]) -> None:
+        if numbers and max(numbers) >= len(names):
+            raise IndexError("a label beyond the names")
+        self.names = names
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index: int) -> str:
+        return self.names[int(self.numbers[index])]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.names[int(n)] for n in self.numbers)
+
+
+def _numbers(kind: Literal["H", "f"], raw: object) -> Sequence[float]:
+    """The little-endian numbers ("H": unsigned 16-bit, "f": 32-bit float) stored as bytes. A view of the
+    bytes where the machine is little-endian: the array module imports collections.abc, which costs a
+    sentence's lookup more than reading the examples."""
     if not isinstance(raw, bytes):
         raise TypeError("not bytes")
+    if sys.byteorder == "little":
+        return memoryview(raw).cast(kind)  # a length that is not a whole number of items raises TypeError
+    from array import array
+
     found = array(kind)
-    found.frombytes(raw)  # a length that is not a whole number of items raises ValueError
-    if sys.byteorder != "little":
-        found.byteswap()
+    found.frombytes(raw)  # ValueError, as above
+    found.byteswap()
     return found
 
 
