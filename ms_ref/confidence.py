@@ -204,16 +204,18 @@ class Examples:
             return []
         scale = length**0.5
         ranked = sorted(((shared / (scale * self.norms[n]), n) for n, shared in found.items()), reverse=True)
-        return [(value, self.labels[n]) for value, n in ranked[:NEIGHBOURS]]
+        try:
+            return [(value, self.labels[n]) for value, n in ranked[:NEIGHBOURS]]
+        except IndexError:  # a damaged store: no examples
+            return []
 
 
 class _Labels:
     """The stored examples' labels, read as they are asked for (a sentence needs its nearest five): the
-    distinct labels and each example's number into them, checked once."""
+    distinct labels and each example's number into them. A number beyond the labels (a damaged store)
+    raises IndexError when asked for, and Examples.nearest then finds nothing."""
 
     def __init__(self, names: list[str], numbers: Sequence[float]) -> None:
-        if numbers and max(numbers) >= len(names):
-            raise IndexError("a label beyond the names")
         self.names = names
         self.numbers = numbers
 

@@ -272,12 +272,23 @@ def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "core",
     [None, {}, {"names": ["a"], "labels": b"\x00", "norms": b"\x00\x00\x80?"},  # half a number
-     {"names": ["a"], "labels": b"\x05\x00", "norms": b"\x00\x00\x80?"},  # a label beyond the names
      {"names": ["a"], "labels": b"\x00\x00\x00\x00", "norms": b"\x00\x00\x80?"},  # two labels, one norm
      {"names": ["a"], "labels": "text", "norms": b"\x00\x00\x80?"}],
 )
 def test_damaged_stored_examples_read_as_none(core: object) -> None:
     assert confidence.Examples.stored(_Store({"examples": core})) is None  # type: ignore[arg-type]
+
+
+def test_a_stored_label_beyond_the_names_finds_nothing() -> None:
+    """Labels are read as they are asked for: a damaged one leaves the sentence without examples."""
+    from ms_ref.kb import bucket
+
+    word = "jelly"
+    posting = confidence._packed("f", [1.0]) + confidence._packed("H", [0])
+    blobs = {"examples": {"names": ["a"], "labels": b"\x05\x00", "norms": b"\x00\x00\x80?"},
+             f"example/{bucket(word)}": {word: posting}}
+    stored = confidence.Examples.stored(_Store(blobs))  # type: ignore[arg-type]
+    assert stored is not None and stored.nearest([word]) == [] and stored.voted([word]) is None
 
 
 def test_an_everyday_phrase_alone_is_not_withdrawn(kb) -> None:
