@@ -464,14 +464,8 @@ def likelihood(
 def chosen(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> str | None:
     """The candidate of a declined query the answer model finds likeliest right, when likely enough to
     answer; else None."""
-    found = model("answer")
-    if found is None:
-        return None
-    values = _likelihoods(ranking, words, scored)
-    if not values:
-        return None
-    value, _pick, entry_id = max(values)
-    return entry_id if value >= found[0] else None
+    found = _answerable(ranking, words, scored)
+    return found[0][2] if found else None
 
 
 def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> str | None:
@@ -479,15 +473,12 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     not name, or None: the answer model's likeliest, when it would answer it and is surer of it by
     SWITCH_MARGIN ("I swing my bad leg out to the side so my foot doesn't catch" is circumduction, not the
     weakness of one limb the ranker put first)."""
-    found = model("answer")
-    if found is None or not scored or scored[0][3]:
+    found = _answerable(ranking, words, scored) if scored and not scored[0][3] else None
+    if found is None:
         return None
-    values = _likelihoods(ranking, words, scored)
-    if not values:
-        return None
-    value, pick, entry_id = max(values)
+    (value, pick, entry_id), values = found
     first = next((v for v, p, _i in values if p == 0), 0.0)
-    return entry_id if pick and value >= found[0] and value - first >= SWITCH_MARGIN else None
+    return entry_id if pick and value - first >= SWITCH_MARGIN else None
 
 
 def settled(
@@ -499,14 +490,21 @@ def settled(
     ("ocrelizumab vs natalizumab" asks for both)."""
     if not sentence(words) or sum(1 for item in scored if item[3] and item[0] in listed) >= 2:
         return None
+    found = _answerable(ranking, words, scored)
+    return found[0][2] if found and found[0][2] in listed else None
+
+
+def _answerable(
+    ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]
+) -> tuple[tuple[float, int, str], list[tuple[float, int, str]]] | None:
+    """The answer model's likeliest candidate (_likelihoods) when likely enough to answer, with every
+    candidate's likelihood; else None."""
     found = model("answer")
-    if found is None:
+    values = _likelihoods(ranking, words, scored) if found is not None else []
+    if found is None or not values:
         return None
-    values = _likelihoods(ranking, words, scored)
-    if not values:
-        return None
-    value, _pick, entry_id = max(values)
-    return entry_id if value >= found[0] and entry_id in listed else None
+    best = max(values)
+    return (best, values) if best[0] >= found[0] else None
 
 
 def _likelihoods(
