@@ -4,9 +4,10 @@ The models are fitted on the development queries only (ms_ref/examples.tsv); the
 are never read here. "answer" reads the candidates it weighs (ms_ref.confidence.candidates) of the dev
 sentences that the lookup's thresholds decline (a row is positive when
 the candidate is the query's entry; a query's answer is its likeliest candidate); "veto" reads the
-sentences the thresholds answer with an entry the query does not name, and that do not say "MS" (a row is
-positive when the query is outside MS). A query outside MS answered costs FALSE_COST right answers, a wrong
-answer one. FIT_TABLE=1 prints the left-out figures of every setting.
+sentences the thresholds answer with their best candidate that the veto may read
+(ms_ref.confidence.vetoable: no treatment the query names, no "MS", not just an everyday phrase of the
+entry; a row is positive when the query is outside MS). A query outside MS answered costs FALSE_COST right
+answers, a wrong answer one. FIT_TABLE=1 prints the left-out figures of every setting.
 
 The regularisation and the threshold are chosen by leaving out one author's part of the dev file at a time
 (the parts are the blocks that begin "# Added"): the model is fitted on the other parts and scored on the
@@ -59,8 +60,8 @@ class Rows:
 
 def datasets() -> tuple[Rows, Rows]:
     """The rows of the two models from the dev queries of three words or more with a candidate: "answer",
-    those the thresholds decline (yes: the best candidate is right); "veto", those they answer with an entry
-    the query does not name (yes: the query is outside MS)."""
+    those the thresholds decline (yes: the candidate is right); "veto", those they answer that it may read
+    (vetoable; yes: the query is outside MS)."""
     os.environ.setdefault("MSREF_DATA_DIR", str(ROOT / "data"))
     sys.path.insert(0, str(ROOT))
     from ms_ref import lookup
@@ -187,7 +188,7 @@ def fit(name: str, rows: Rows) -> list[str]:
     outside_queries = len({q for q, out in zip(rows.queries, rows.outside) if out})
     rows_are = (
         f"candidates of {queries} declined dev queries of three words or more" if name == "answer"
-        else "dev queries of three words or more the thresholds answer with an entry they do not name"
+        else "dev queries of three words or more the thresholds answer and the veto may read"
     )
     import textwrap
 
