@@ -15,6 +15,8 @@ from ms_ref.lookup import fold
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ms_ref.kb import KnowledgeBase
     from ms_ref.types import Block, Cell, Entry, Term, View
 
@@ -45,7 +47,7 @@ MAX_LAY_WORDS = 5
 
 
 def phrase_table(
-    entries: dict[str, Entry],
+    entries: Mapping[str, Entry],
     reuse: dict[str, str] | None = None,
     fresh: set[str] | None = None,
     replaced: set[str] | None = None,

@@ -27,7 +27,7 @@ from ms_ref.words import STOPWORDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from ms_ref.kb import KnowledgeBase
     from ms_ref.types import Entry
@@ -254,7 +254,7 @@ def unpack_key(line: str) -> tuple[str, int, list[str]]:
     return entry_id, int(field), words.split()
 
 
-def merged_blobs(reuse: KnowledgeBase, entries: dict[str, Entry], fresh: set[str]) -> dict[str, object]:
+def merged_blobs(reuse: KnowledgeBase, entries: Mapping[str, Entry], fresh: set[str]) -> dict[str, object]:
     """The ranker's blobs for the shipped data plus a user's entries (`fresh`: new or replacing ones).
 
     The keys of a replaced entry stay in place with no entry id (so key numbers do not change and the index

@@ -149,24 +149,26 @@ def _reader(path: str, fd: int, base: int, index: dict[str, tuple[int, int]]) ->
             raise CacheCorrupt(path)
         return marshal.loads(data)
 
+    def locate(name: str) -> tuple[int, int] | None:
+        if name.startswith("entry/"):  # entries are found through their bucket's table of places
+            number = bucket(name[6:])
+            if number not in tables:
+                where = index.get(f"entries/{number}")
+                tables[number] = load(where) if where else {}  # type: ignore[assignment]
+            return tables[number].get(name[6:])
+        return index.get(name)
+
     def read(name: str) -> object:
         try:
             if name.startswith("raw:"):  # a blob's bytes, to copy into a new store unchanged
-                where = index.get(name[4:])
+                where = locate(name[4:])
                 if where is None:
                     return None
                 data = os.pread(fd, where[1], base + where[0])
                 if len(data) != where[1]:
                     raise CacheCorrupt(path)
                 return Raw(data)
-            if name.startswith("entry/"):
-                number = bucket(name[6:])
-                if number not in tables:
-                    where = index.get(f"entries/{number}")
-                    tables[number] = load(where) if where else {}  # type: ignore[assignment]
-                spot = tables[number].get(name[6:])
-                return load(spot) if spot else None
-            where = index.get(name)
+            where = locate(name)
             return load(where) if where else None
         except (ValueError, EOFError, TypeError, OSError) as exc:
             raise CacheCorrupt(path) from exc

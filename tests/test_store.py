@@ -162,6 +162,106 @@ def test_user_entries_merged_onto_the_prebuilt_store_equal_a_full_build(kb_copy:
             assert merged.kb._bucketed("centroid", "my-other-word") is not None
 
 
+def _block(text: str, entry_id: str) -> str:
+    """One entry of a fixture file, as its YAML lines."""
+    start = text.index(f"- id: {entry_id}\n")
+    end = text.find("\n- id:", start + 1)
+    return text[start : end if end >= 0 else len(text)].rstrip("\n") + "\n"
+
+
+def _without_aliases(block: str) -> str:
+    lines = block.splitlines(keepends=True)
+    kept, skipping = [], False
+    for line in lines:
+        if line == "  aliases:\n":
+            skipping = True
+            continue
+        if skipping and line.startswith("  - "):
+            continue
+        skipping = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def test_a_merge_onto_the_prebuilt_store_writes_what_a_full_build_writes(kb_copy: Path, tmp_path: Path) -> None:
+    """Entries with their back-links, completions, glosses, treatment rows and the store's meta are the same
+    whether a user's entries are merged onto the prebuilt store or everything is built from YAML; so are the
+    problems that leave a user's file out."""
+    store.prebuild(str(kb_copy), str(kb_copy / store.PREBUILT))
+    shipped = [str(kb_copy / "treatments.yaml"), str(kb_copy / "glossary.yaml")]
+    treatments = (FIXTURES / "treatments.yaml").read_text(encoding="utf-8")
+    glossary = (FIXTURES / "glossary.yaml").read_text(encoding="utf-8")
+    moved = _block(treatments, "baclofen").replace("family: symptomatic", "family: rehabilitation")
+    assert moved != _block(treatments, "baclofen")
+    copied = _without_aliases(_block(treatments, "physiotherapy")).replace("- id: physiotherapy", "- id: my-therapy")
+    copied = copied.replace("name: Physiotherapy", "name: My therapy", 1)
+    assert "My therapy" in copied and "aliases" not in copied
+    files = {
+        "treatments": "treatments:\n" + moved + copied,
+        "term": "terms:\n" + _block(glossary, "myelin").replace("summary: ", "summary: Mine ", 1),
+        "clash": "terms:\n- id: my-word\n  name: Myelin\n  category: general\n  summary: s.\n  details: d.\n"
+        "  sources: [{title: t, url: 'https://example.org/'}]\n  reviewed: 2026-11-25\n",
+        "dangling": "terms:\n- id: my-word\n  name: My word\n  category: general\n  summary: s.\n  details: d.\n"
+        "  related: [no-such-entry]\n  sources: [{title: t, url: 'https://example.org/'}]\n"
+        "  reviewed: 2026-11-25\n",
+    }
+    base = store.open_store(str(kb_copy / store.PREBUILT), content=store.content_stamp(shipped))
+    assert base is not None
+    newest = base.newest_reviewed
+    latest = next(i for i in base.ids("term") if base.entry(i).get("reviewed") == newest)
+    files["older"] = "terms:\n" + _block(glossary, latest).replace(f"reviewed: {newest}", "reviewed: 2001-01-01")
+    assert "2001-01-01" in files["older"]
+    written = {name: str(write(tmp_path / name / f"{name}.yaml", text)) for name, text in files.items()}
+    for users in (
+        [written["treatments"]],
+        [written["treatments"], written["term"]],
+        [written["clash"]],
+        [written["dangling"], written["term"]],
+        [written["older"]],
+    ):
+        full = build(shipped, users)
+        merged = build(shipped, users, base)
+        assert merged.problems == full.problems == []
+        assert merged.skipped == full.skipped
+        if users[0] in (written["clash"], written["dangling"]):
+            assert list(merged.skipped) == [users[0]]
+        compared = sorted(n for n in full.blobs if n.startswith(("entry/", "complete/", "rows/")) or n == "gloss")
+        assert compared == sorted(
+            n for n in merged.blobs if n.startswith(("entry/", "complete/", "rows/")) or n == "gloss"
+        )
+        for name in compared:
+            assert merged.kb.blob(name) == full.kb.blob(name), name
+        for key in ("order", "newest_reviewed", "overrides", "where", "completions"):
+            assert merged.kb.meta[key] == full.kb.meta[key], key
+    links = build(shipped, [written["treatments"]], base).kb
+    assert ["my-therapy", "My therapy"] in links.blob("entry/rehabilitation")["links"]["members"]
+    assert ["baclofen", "Baclofen (oral)"] in links.blob("entry/rehabilitation")["links"]["members"]
+    assert not any(pair[0] == "baclofen" for pair in links.blob("entry/symptomatic")["links"]["members"])
+
+
+def test_a_merge_onto_the_prebuilt_store_unpacks_only_what_the_users_entries_touch(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    store.prebuild(str(kb_copy), str(kb_copy / store.PREBUILT))
+    shipped = [str(kb_copy / "treatments.yaml"), str(kb_copy / "glossary.yaml")]
+    base = store.open_store(str(kb_copy / store.PREBUILT), content=store.content_stamp(shipped))
+    assert base is not None
+    unpacked: list[str] = []
+    read = base._read
+
+    def counting(name: str) -> object:
+        if name.startswith("entry/"):
+            unpacked.append(name)
+        return read(name)
+
+    base._read = counting
+    mine = write(tmp_path / "mine" / "mine.yaml", GOOD)
+    built = build(shipped, [str(mine)], base)
+    assert built.problems == [] and built.kb.entry("my-word")["name"] == "My word"
+    everything = sum(len(base.ids(kind)) for kind in ("treatment", "term", "step", "family"))
+    assert everything > 20 and len(unpacked) <= 2, unpacked  # copied as stored bytes, not read
+
+
 def test_old_cache_files_are_pruned(private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for number in range(store.KEEP_CACHES + 3):
         folder = tmp_path / f"kb{number}"

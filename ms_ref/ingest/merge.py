@@ -9,9 +9,11 @@ the user's valid files, and each command warns about the file it left out.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Mapping
 
 from ms_ref import lookup, spec
 from ms_ref.ingest.validate import Checked, validate_file
+from ms_ref.kb import KINDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,11 +32,45 @@ _REFERENCES = (
 )
 
 
+class Overlaid(Mapping[str, "Entry"]):
+    """The entries of a compiled store with a user's on top. A shipped entry is unpacked only when asked
+    for, so merging a user's few entries does not read the hundreds of shipped ones. Iterates in the
+    store's order (by kind), then the user's new entries in the order they were added."""
+
+    def __init__(self, base: KnowledgeBase) -> None:
+        self.base = base
+        self.own: dict[str, Entry] = {}
+        self._kinds = {i: kind for kind in KINDS for i in base.ids(kind)}
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        if entry_id in self.own:
+            return self.own[entry_id]
+        if entry_id in self._kinds:
+            return self.base.entry(entry_id)
+        raise KeyError(entry_id)
+
+    def __setitem__(self, entry_id: str, entry: Entry) -> None:
+        self.own[entry_id] = entry
+        self._kinds[entry_id] = entry["kind"]
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def kind(self, entry_id: str) -> str:
+        return self._kinds[entry_id]
+
+
 class Merged:
     """What merging produced. A plain class: importing dataclasses costs a first run 25 ms."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, Entry] | Overlaid = {}
         self.where: dict[str, str] = {}  # id -> "path:line"
         self.overrides: list[list[str]] = []  # [id, user file]
         self.user_ids: set[str] = set()
@@ -76,7 +112,7 @@ def _merge_once(shipped: list[str], user: list[str], checked: dict[str, Checked]
     merged = Merged()
     if base is not None:
         folder = os.path.dirname(shipped[0])
-        merged.entries = base.all_entries()
+        merged.entries = Overlaid(base)
         base_where: dict[str, str] = base.meta["where"]  # type: ignore[assignment]
         merged.where = {i: os.path.join(folder, base_where.get(i, "?")) for i in merged.entries}
     user_where: dict[str, str] = {}
@@ -95,7 +131,7 @@ def _merge_once(shipped: list[str], user: list[str], checked: dict[str, Checked]
                         continue
                     user_where[entry_id] = location
                     if entry_id in merged.entries:
-                        old_kind = merged.entries[entry_id]["kind"]
+                        old_kind = _kind(merged.entries, entry_id)
                         if old_kind != entry["kind"]:
                             merged.problems.append(
                                 f"{location}: {label}: overrides a shipped {old_kind} with a "
@@ -114,15 +150,31 @@ def _merge_once(shipped: list[str], user: list[str], checked: dict[str, Checked]
     for family in spec.FAMILY_IDS:
         if shipped and family not in merged.entries:
             merged.problems.append(f"{shipped[0]}: families: the {family!r} family is missing")
-    merged.problems.extend(_check_references(merged.entries, merged.where))
-    merged.names, name_problems = _name_index(merged.entries, merged.where, merged.user_ids)
+    entries = merged.entries
+    if isinstance(entries, Overlaid):
+        # The shipped entries were checked when their store was built, and a user's entry replaces one of
+        # the same kind, so a shipped reference still holds and a shipped name still names one entry: only
+        # the user's entries, and the names they bring or take away, are checked.
+        merged.problems.extend(_check_references(entries, merged.where, entries.own))
+        merged.names, name_problems = _name_index(
+            entries, merged.where, merged.user_ids, entries.own, _touched_names(entries)
+        )
+    else:
+        merged.problems.extend(_check_references(entries, merged.where, entries))
+        merged.names, name_problems = _name_index(entries, merged.where, merged.user_ids, entries)
     merged.problems.extend(name_problems)
     return merged
 
 
-def _check_references(entries: dict[str, Entry], where: dict[str, str]) -> list[str]:
+def _kind(entries: Mapping[str, Entry], entry_id: str) -> str:
+    return entries.kind(entry_id) if isinstance(entries, Overlaid) else entries[entry_id]["kind"]
+
+
+def _check_references(entries: Mapping[str, Entry], where: dict[str, str], checked: Iterable[str]) -> list[str]:
+    """Problems with the references of the entries in `checked`."""
     problems = []
-    for entry_id, entry in entries.items():
+    for entry_id in checked:
+        entry = entries[entry_id]
         for kind, name, targets in _REFERENCES:
             if entry["kind"] != kind or name not in entry:
                 continue
@@ -130,8 +182,7 @@ def _check_references(entries: dict[str, Entry], where: dict[str, str]) -> list[
             if name == "treats":
                 value = [item["symptom"] for item in value]
             for ref in value if isinstance(value, list) else [value]:
-                target = entries.get(str(ref))
-                if target is None or target["kind"] not in targets:
+                if str(ref) not in entries or _kind(entries, str(ref)) not in targets:
                     wanted = " or ".join(targets)
                     problems.append(
                         f"{where[entry_id]}: {kind}s[{entry_id}].{name}: {ref!r} is not a known {wanted} id"
@@ -141,21 +192,34 @@ def _check_references(entries: dict[str, Entry], where: dict[str, str]) -> list[
     return problems
 
 
+def _touched_names(entries: Overlaid) -> dict[str, list[str]]:
+    """The names of a user's entries, and those of the shipped entries they replace, each with the shipped
+    entries it still names (none that a user's entry replaces)."""
+    keys = [key for entry in entries.own.values() for key in lookup.entry_keys(entry)]
+    keys += [key for i in entries.own if entries.base.has(i) for key in lookup.entry_keys(entries.base.entry(i))]
+    return {key: [i for i in entries.base.by_name(key) if i not in entries.own] for key in keys}
+
+
 def _name_index(
-    entries: dict[str, Entry], where: dict[str, str], user_ids: set[str]
+    entries: Mapping[str, Entry],
+    where: dict[str, str],
+    user_ids: set[str],
+    indexed: Iterable[str],
+    start: dict[str, list[str]] | None = None,
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """Map each normalised name to the entry ids it names; report names shared by two entries (against
-    the user's entry when one of the two is the user's)."""
-    index: dict[str, list[str]] = {}
+    """Map each normalised name of the entries in `indexed` to the entry ids it names, added to `start`
+    (the names already known, from _touched_names); report names shared by two entries (against the
+    user's entry when one of the two is the user's)."""
+    index: dict[str, list[str]] = {} if start is None else start
     problems = []
-    for entry_id, entry in entries.items():
-        for key in lookup.entry_keys(entry):
+    for entry_id in indexed:
+        for key in lookup.entry_keys(entries[entry_id]):
             owners = index.setdefault(key, [])
             if owners and owners[0] != entry_id:
                 first, second = owners[0], entry_id
                 if first in user_ids and second not in user_ids:
                     first, second = second, first
-                kind = entries[second]["kind"]
+                kind = _kind(entries, second)
                 problems.append(
                     f"{where[second]}: {kind}s[{second}]: name or alias {key!r} is already "
                     f"used by {first!r} ({where[first]})"
