@@ -58,6 +58,7 @@ TEST8 = ROOT / "tests" / "eval" / "queries_test8.tsv"
 TEST9 = ROOT / "tests" / "eval" / "queries_test9.tsv"
 TEST10 = ROOT / "tests" / "eval" / "queries_test10.tsv"
 TEST11 = ROOT / "tests" / "eval" / "queries_test11.tsv"
+TEST12 = ROOT / "tests" / "eval" / "queries_test12.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -71,6 +72,7 @@ HELD_OUT = (
     (TEST9, "ninth held-out batch"),
     (TEST10, "tenth held-out batch"),
     (TEST11, "eleventh held-out batch"),
+    (TEST12, "twelfth held-out batch"),
 )
 
 
