@@ -20,7 +20,9 @@ rarer words, how many mean the candidate and how many are about something else (
 marathon" lies near "my legs are sore after a long run", outside MS). So the answer model weighs more than
 the ranker's best candidate: its first three, and the entry the nearest examples mean, even when no word of
 the sentence is in that entry ("why is there so much MS in Scotland" asks what other people asked about
-latitude); it answers with the likeliest, when likely enough. The examples are compiled with
+latitude); it answers with the likeliest, when likely enough. They also read how far the sentence's words
+lean outside MS among all the examples ("wedding", "gym" and "landlord" are mostly in queries about
+something else). The examples are compiled with
 the store (example_blobs) and read a word's bucket at a time.
 Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
 or answered with an entry it does not name, or listed several entries for).
@@ -65,7 +67,7 @@ UNRELATED = 0.02
 NAMES = (
     "log_best", "next_ratio", "evidence", "evidence_share", "named", "log_words", "unknown_share",
     "everyday_share", "cosine", "examples_same", "examples_outside", "example_nearest", "example_same",
-    "example_outside", "ranked",
+    "example_outside", "ranked", "leaning_mean", "leaning_most", "leaning_least",
 )
 OUTSIDE = "-"  # the label of an example outside MS
 
@@ -145,6 +147,7 @@ class Examples:
         self.postings = postings  # word -> (weight, the examples holding it), or None
         self.unknown = math.log(1.0 + len(labels) / 0.5)
         self._last: tuple[list[str] | None, list[tuple[float, str]]] = (None, [])
+        self._leaning: tuple[list[str] | None, list[float]] = (None, [])
 
     @classmethod
     def built(cls, rows: list[tuple[list[str], str]]) -> Examples:
@@ -189,6 +192,37 @@ class Examples:
             self._last = (list(words), self._nearest(words))
         return self._last[1]
 
+    def leaning(self, words: list[str]) -> list[float]:
+        """How far a query's example words lean outside MS among all the examples. For each word the examples
+        hold, the share of them outside MS, drawn toward the share of all examples by two examples' worth
+        ("wedding" or "gym" lean outside, "relapse" in); of these shares, the mean log-odds against all
+        the examples', the largest and the smallest. Kept for the last query, as nearest()."""
+        if self._leaning[0] != words:
+            self._leaning = (list(words), self._leaning_of(words))
+        return self._leaning[1]
+
+    def _leaning_of(self, words: list[str]) -> list[float]:
+        labels = self.labels
+        total = len(labels)
+        outside = labels.count(OUTSIDE)
+        prior = min(max(outside / total if total else 0.5, 0.01), 0.99)
+        shares = []
+        for word in words:
+            posting = self.postings(word)
+            if not posting:
+                continue
+            holders = posting[1]
+            try:
+                held = sum(1 for number in holders if labels[number] == OUTSIDE)
+            except IndexError:  # a damaged store: lean neither way
+                return [0.0, prior, prior]
+            shares.append((held + 2.0 * prior) / (len(holders) + 2.0))
+        if not shares:
+            return [0.0, prior, prior]
+        odds = math.log(prior / (1.0 - prior))
+        mean = sum(math.log(share / (1.0 - share)) - odds for share in shares) / len(shares)
+        return [mean, max(shares), min(shares)]
+
     def _nearest(self, words: list[str]) -> list[tuple[float, str]]:
         found: dict[int, float] = {}
         length = 0.0
@@ -227,6 +261,11 @@ class _Labels:
 
     def __iter__(self) -> Iterator[str]:
         return (self.names[int(n)] for n in self.numbers)
+
+    def count(self, label: str) -> int:
+        if label not in self.names:
+            return 0
+        return list(self.numbers).count(self.names.index(label))
 
 
 def _numbers(kind: Literal["H", "f"], raw: object) -> Sequence[float]:
@@ -390,6 +429,7 @@ def features(
         cosine if cosine is not None else 0.0,
         *compared(examples, words, best),
         1.0 if top else 0.0,
+        *examples.leaning(example_words(words)),
         *vector,
     ]
 

@@ -269,6 +269,31 @@ def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
     assert [v for v, _l in stored.nearest(words)] == pytest.approx([v for v, _l in built.nearest(words)], rel=1e-5)
 
 
+def test_words_of_queries_about_something_else_lean_outside(tmp_path: Path) -> None:
+    path = tmp_path / "examples.tsv"
+    path.write_text(
+        "legs like jelly after a walk\tmuscle-weakness\tlay-sentence\n"
+        "my legs give way on the stairs\tmuscle-weakness\tlay-sentence\n"
+        "legs ache after the wedding dance\t-\tnonms\nthe wedding dress is too tight\t-\tnonms\n",
+        encoding="utf-8",
+    )
+    stored = confidence.Examples.stored(_Store(confidence.example_blobs(str(path))))  # type: ignore[arg-type]
+    rows = [(confidence.example_words(lookup.canonical_words(q)), label) for q, label, _p in
+            confidence.read_examples(str(path))]
+    built = confidence.Examples.built(rows)
+    assert stored is not None
+
+    def leaning(examples: confidence.Examples, query: str) -> list[float]:
+        return examples.leaning(confidence.example_words(lookup.canonical_words(query)))
+
+    wedding, stairs = leaning(built, "tired after the wedding"), leaning(built, "wobbly on the stairs")
+    assert wedding[0] > 0 > stairs[0]  # log-odds against all the examples' half outside
+    assert wedding[1] > 0.5 > stairs[2]
+    assert leaning(built, "zzz qqq") == [0.0, 0.5, 0.5]  # words no example has: as all the examples
+    for query in ("tired after the wedding", "wobbly on the stairs", "legs"):
+        assert leaning(stored, query) == pytest.approx(leaning(built, query))
+
+
 @pytest.mark.parametrize(
     "core",
     [None, {}, {"names": ["a"], "labels": b"\x00", "norms": b"\x00\x00\x80?"},  # half a number
@@ -289,6 +314,7 @@ def test_a_stored_label_beyond_the_names_finds_nothing() -> None:
              f"example/{bucket(word)}": {word: posting}}
     stored = confidence.Examples.stored(_Store(blobs))  # type: ignore[arg-type]
     assert stored is not None and stored.nearest([word]) == [] and stored.voted([word]) is None
+    assert stored.leaning([word])[0] == 0.0
 
 
 def test_an_everyday_phrase_alone_is_not_withdrawn(kb) -> None:
