@@ -52,16 +52,17 @@ NEIGHBOURS = 5
 # A declined sentence: the answer model weighs the ranker's first CANDIDATES, and the entry its nearest
 # examples mean most (with_voted), wherever the ranker has it or when it has not.
 CANDIDATES = 3
-# A sentence the thresholds answered with an entry it does not name: the answer model's likeliest other
-# candidate replaces it when the model would answer it and is surer of it by this much (set on the dev
-# part: with each author's part compared with the others' examples, 164 right answers gained, 27 lost).
+# A sentence the thresholds answered: the answer model's likeliest other candidate replaces their answer
+# when the model would answer it and is surer of it by this much (switched()). Set on the dev part, each
+# author's part compared with the others' examples: where the query names no entry, 179 right answers
+# gained and 30 lost; where it names a treatment and the other candidate is none, 54 gained and 6 lost.
 SWITCH_MARGIN = 0.4
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
 # Below this likelihood for each candidate a sentence's candidates are no suggestions (unrelated()): of the
-# dev sentences that find no answer (each author's part compared with the others' examples), 2,827 of the
-# 3,351 outside MS and 18 of the 314 with the right entry among their first five candidates.
+# dev sentences that find no answer (each author's part compared with the others' examples), 3,015 of the
+# 3,558 outside MS and 15 of the 329 with the right entry among their first five candidates.
 UNRELATED = 0.02
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
@@ -509,16 +510,22 @@ def chosen(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int
 
 
 def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> str | None:
-    """Another candidate to answer than the ranker's best, which the thresholds answered and the query does
-    not name, or None: the answer model's likeliest, when it would answer it and is surer of it by
-    SWITCH_MARGIN ("I swing my bad leg out to the side so my foot doesn't catch" is circumduction, not the
-    weakness of one limb the ranker put first)."""
-    found = _answerable(ranking, words, scored) if scored and not scored[0][3] else None
+    """Another candidate to answer than the ranker's best, which the thresholds answered, or None: the
+    answer model's likeliest, when it would answer it and is surer of it by SWITCH_MARGIN ("I swing my bad
+    leg out to the side so my foot doesn't catch" is circumduction, not the weakness of one limb the ranker
+    put first). A treatment the query names gives way only to an entry that is no treatment ("can I have
+    the yellow fever jab on fingolimod" asks about live vaccines); the name of any other entry stays."""
+    named = bool(scored) and scored[0][3]
+    if not scored or (named and scored[0][0] not in ranking.treatments):
+        return None
+    found = _answerable(ranking, words, scored)
     if found is None:
         return None
     (value, pick, entry_id), values = found
     first = next((v for v, p, _i in values if p == 0), 0.0)
-    return entry_id if pick and value - first >= SWITCH_MARGIN else None
+    if not pick or value - first < SWITCH_MARGIN or (named and entry_id in ranking.treatments):
+        return None
+    return entry_id
 
 
 def settled(

@@ -185,6 +185,30 @@ def test_the_answer_may_be_a_candidate_after_the_first(kb, monkeypatch: pytest.M
     assert lookup.resolve_query(kb, query) == {"ids": [meant], "match": "ranked"}
 
 
+def test_a_named_treatment_gives_way_only_to_an_entry_that_is_no_treatment(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question that names a treatment may ask about something else of it (live vaccines, breastfeeding):
+    the answer model's likelier entry replaces the treatment, unless it is another treatment; the name of an
+    entry that is no treatment always stays."""
+    from ms_ref.rank import ranker
+
+    ranking = ranker(kb)
+    weights = [0.0] * (len(confidence.NAMES) + len(kb.blob("vecmeta")["scales"]))
+    monkeypatch.setattr(confidence, "_MODELS", [{"answer": (0.5, 0.0, weights)}])
+
+    def switched(query: str, likelier: str) -> str | None:
+        words = lookup.canonical_words(query)
+        scored = ranking.score(words)
+        assert scored[0][3], query  # named
+        monkeypatch.setattr(confidence, "_likelihoods", lambda *_a: [(0.1, 0, scored[0][0]), (0.9, -1, likelier)])
+        return confidence.switched(ranking, words, scored)
+
+    query = "can I have the yellow fever jab while I am on fingolimod"
+    assert switched(query, "live-vaccine") == "live-vaccine"
+    assert switched(query, "ocrelizumab") is None
+    assert switched("what is the dose of ocrelizumab", "fatigue") == "fatigue"
+    assert switched("how long does trigeminal neuralgia pain last", "neuropathic-pain") is None
+
+
 def test_the_examples_entry_is_weighed_when_the_ranker_lacks_it(kb, monkeypatch: pytest.MonkeyPatch) -> None:
     """A question in words no entry uses is weighed with the entry other people's questions in those words
     meant; an entry id the knowledge base lacks, or the label outside MS, adds no candidate."""
