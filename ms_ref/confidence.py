@@ -142,10 +142,13 @@ class Examples:
         labels: Sequence[str] | _Labels,
         norms: Sequence[float],
         postings: Callable[[str], tuple[float, Sequence[int]] | None],
+        outside: int | None = None,
     ) -> None:
         self.labels = labels
         self.norms = norms
         self.postings = postings  # word -> (weight, the examples holding it), or None
+        # How many are outside MS (stored with them; counted when built in memory).
+        self.outside = sum(1 for label in labels if label == OUTSIDE) if outside is None else outside
         self.unknown = math.log(1.0 + len(labels) / 0.5)
         self._last: tuple[list[str] | None, list[tuple[float, str]]] = (None, [])
         self._leaning: tuple[list[str] | None, list[float]] = (None, [])
@@ -165,6 +168,7 @@ class Examples:
             names = list(core["names"])  # type: ignore[index]
             labels = _Labels(names, _numbers("H", core["labels"]))  # type: ignore[index]
             norms = _numbers("f", core["norms"])  # type: ignore[index]
+            outside = int(core["outside"])  # type: ignore[index]
         except (TypeError, KeyError, ValueError, IndexError):
             return None
         if len(norms) != len(labels):
@@ -177,7 +181,7 @@ class Examples:
             numbers = _numbers("H", raw[4:])
             return _numbers("f", raw[:4])[0], [int(n) for n in numbers if n < len(norms)]
 
-        return cls(labels, norms, postings)
+        return cls(labels, norms, postings, outside)
 
     def voted(self, words: list[str]) -> str | None:
         """The label with the most similarity among the examples nearest a query's example words."""
@@ -205,8 +209,7 @@ class Examples:
     def _leaning_of(self, words: list[str]) -> list[float]:
         labels = self.labels
         total = len(labels)
-        outside = labels.count(OUTSIDE)
-        prior = min(max(outside / total if total else 0.5, 0.01), 0.99)
+        prior = min(max(self.outside / total if total else 0.5, 0.01), 0.99)
         shares = []
         for word in words:
             posting = self.postings(word)
@@ -262,11 +265,6 @@ class _Labels:
 
     def __iter__(self) -> Iterator[str]:
         return (self.names[int(n)] for n in self.numbers)
-
-    def count(self, label: str) -> int:
-        if label not in self.names:
-            return 0
-        return list(self.numbers).count(self.names.index(label))
 
 
 def _numbers(kind: Literal["H", "f"], raw: object) -> Sequence[float]:
@@ -334,6 +332,7 @@ def example_blobs(path: str = EXAMPLES) -> dict[str, object]:
             "names": names,
             "labels": _packed("H", [number[label] for label in labels]),
             "norms": _packed("f", norms),
+            "outside": labels.count(OUTSIDE),
         }
     }
     for word, (weight, holders) in table.items():

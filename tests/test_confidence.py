@@ -334,7 +334,7 @@ def test_a_stored_label_beyond_the_names_finds_nothing() -> None:
 
     word = "jelly"
     posting = confidence._packed("f", [1.0]) + confidence._packed("H", [0])
-    blobs = {"examples": {"names": ["a"], "labels": b"\x05\x00", "norms": b"\x00\x00\x80?"},
+    blobs = {"examples": {"names": ["a"], "labels": b"\x05\x00", "norms": b"\x00\x00\x80?", "outside": 0},
              f"example/{bucket(word)}": {word: posting}}
     stored = confidence.Examples.stored(_Store(blobs))  # type: ignore[arg-type]
     assert stored is not None and stored.nearest([word]) == [] and stored.voted([word]) is None
