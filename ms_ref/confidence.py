@@ -24,8 +24,8 @@ latitude); it answers with the likeliest, when likely enough. They also read how
 lean outside MS among all the examples ("wedding", "gym" and "landlord" are mostly in queries about
 something else). The examples are compiled with
 the store (example_blobs) and read a word's bucket at a time.
-Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined
-or answered with an entry it does not name, or listed several entries for).
+Builtin modules only; read on first use (by a sentence of three words or more that the thresholds declined,
+answered, or listed several entries for).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Runs only when the store is missing or stale (and for `msref validate`), so its 
 from __future__ import annotations
 
 from ms_ref import annotate, confidence, fulltext, lookup, rank
+from ms_ref.ingest.merge import Overlaid
 from ms_ref.kb import BUCKETS, KINDS, bucket, copy_blob, overlay
 
 TYPE_CHECKING = False
@@ -94,7 +95,7 @@ def _merged_blobs(
     _merge_entry_blobs(reuse, entries, fresh, order, blobs)
     # Only the buckets holding a name of a new or replaced entry change; the others are copied as stored.
     old = {i: reuse.entry(i) for i in fresh if reuse.has(i)}
-    new = {i: entries[i] for i in fresh_in_order(entries, fresh)}
+    new = {i: entries[i] for i in _fresh_in_order(entries, fresh)}
     old_canon, old_unordered = _lookup_tables(old)
     new_canon, new_unordered = _lookup_tables(new)
     changed = set(old_unordered) | set(new_unordered)
@@ -153,7 +154,7 @@ def _merged_order(
     """The ids of each kind (the shipped order, a user's new entries after it) and the newest review date."""
     order = {kind: list(reuse.ids(kind)) for kind in KINDS}
     known = {i for ids in order.values() for i in ids}
-    for entry_id in fresh_in_order(entries, fresh):
+    for entry_id in _fresh_in_order(entries, fresh):
         if entry_id not in known:
             order[entries[entry_id]["kind"]].append(entry_id)
     newest = reuse.newest_reviewed
@@ -167,10 +168,11 @@ def _merged_order(
     return order, max(found) if found else None
 
 
-def fresh_in_order(entries: Mapping[str, Entry], fresh: set[str]) -> list[str]:
-    """The ids in `fresh` that `entries` holds, in the order `entries` gives them (a set has none)."""
-    own = getattr(entries, "own", None)
-    return [i for i in (own if isinstance(own, dict) else entries) if i in fresh and i in entries]
+def _fresh_in_order(entries: Mapping[str, Entry], fresh: set[str]) -> list[str]:
+    """The ids in `fresh` that `entries` holds, in the order they were added (a set has none); an Overlaid
+    lists only the user's entries, not the hundreds of shipped ones."""
+    ids = entries.own if isinstance(entries, Overlaid) else entries
+    return [i for i in ids if i in fresh and i in entries]
 
 
 def _merge_entry_blobs(
@@ -183,7 +185,7 @@ def _merge_entry_blobs(
     """Each entry with its back-links: the user's entries, and the entries whose back-links a user's
     treatment adds or takes away, made anew; every other entry copied as stored."""
     old = [reuse.entry(i) for i in fresh if reuse.has(i) and reuse.entry(i)["kind"] == "treatment"]
-    new = [entries[i] for i in fresh_in_order(entries, fresh) if entries[i]["kind"] == "treatment"]
+    new = [entries[i] for i in _fresh_in_order(entries, fresh) if entries[i]["kind"] == "treatment"]
     gone, came = _back_links(old), _back_links(new)
     position = {i: number for number, i in enumerate(order["treatment"])}
     redone = set(gone) | set(came) | set(fresh)
@@ -213,7 +215,7 @@ def _merge_completions(
     """Completions: the first characters a user's entries (or the entries they replace) start a candidate
     with, made anew from the stored ones; the others copied as stored."""
     old = _completion_candidates({i: reuse.entry(i) for i in fresh if reuse.has(i)})
-    new = _completion_candidates({i: entries[i] for i in fresh_in_order(entries, fresh)})
+    new = _completion_candidates({i: entries[i] for i in _fresh_in_order(entries, fresh)})
     touched = {item[0][0].casefold() for item in (*old, *new)}
     stored: list[str] = reuse.meta["completions"]  # type: ignore[assignment]
     firsts = []
