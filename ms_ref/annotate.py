@@ -94,6 +94,10 @@ def phrase_table(
             if len(words) == 1 and (rank == 1 or words[0] in EVERYDAY or len(words[0]) < 2):
                 continue
             stripped = "".join(c for c in key if c.isalnum())
+            # The plural of an abbreviation ("MSCs", "DMTs") is that abbreviation: "MSc" after a doctor's
+            # name in a letter is a degree, not mesenchymal stem cells.
+            if len(stripped) > 2 and stripped.endswith("s") and stripped[:-1].isupper():
+                stripped = stripped[:-1]
             capitals = stripped if stripped.isupper() and len(stripped) <= CAPITALS_UP_TO else ""
             rows.append((words, entry_id, capitals, rank))
     # A phrase that is an abbreviation under any of its names (MS, ON) must be in capitals under all of them,

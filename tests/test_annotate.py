@@ -82,6 +82,15 @@ def test_abbreviations_only_in_capitals_and_phrases_never_across_punctuation(run
     assert not any(")" in t or "(" in t for t in texts)
 
 
+def test_a_degree_after_a_name_is_no_abbreviation_whose_plural_is_written_alike(run, real_data: Path, tmp_path: Path) -> None:
+    """"MSCs" (mesenchymal stem cells) is the plural of the abbreviation MSC: "MSc" in a signature is a degree."""
+    signed = write(tmp_path / "signed.txt", "Her EDSS is 3.0.\nYours sincerely,\nDr Jane Smith BSc MSc MRCP\n")
+    assert [t["id"] for t in annotate_json(run, signed)] == ["edss"]
+    trial = write(tmp_path / "trial.txt", "She asked about MSC trials and whether MSCs could repair myelin.")
+    found = [t["text"] for t in annotate_json(run, trial) if t["id"] == "mesenchymal-stem-cell-therapy"]
+    assert found == ["MSC"]  # listed once, where it first appears
+
+
 def test_longer_match_wins_and_a_term_is_listed_once(run, real_data: Path, tmp_path: Path) -> None:
     letter = write(tmp_path / "l.txt", "secondary progressive MS. Secondary progressive MS again. MS.")
     terms = annotate_json(run, letter)
