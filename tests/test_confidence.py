@@ -276,17 +276,22 @@ class _Store:
         return found.get(key) if isinstance(found, dict) else None
 
 
-def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
+def _stored_and_built(tmp_path: Path, lines: str) -> tuple[confidence.Examples | None, confidence.Examples]:
+    """The examples of a dev file's `lines`, as compiled into a store and read back, and as built in memory."""
     path = tmp_path / "examples.tsv"
-    path.write_text(
-        "legs like jelly after a walk\tmuscle-weakness\tlay-sentence\n"
-        "my router keeps dropping out\t-\tnonms\nlegs ache after the marathon\t-\tnonms\n",
-        encoding="utf-8",
-    )
+    path.write_text(lines, encoding="utf-8")
     stored = confidence.Examples.stored(_Store(confidence.example_blobs(str(path))))  # type: ignore[arg-type]
     rows = [(confidence.example_words(lookup.canonical_words(q)), label) for q, label, _p in
             confidence.read_examples(str(path))]
-    built = confidence.Examples.built(rows)
+    return stored, confidence.Examples.built(rows)
+
+
+def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
+    stored, built = _stored_and_built(
+        tmp_path,
+        "legs like jelly after a walk\tmuscle-weakness\tlay-sentence\n"
+        "my router keeps dropping out\t-\tnonms\nlegs ache after the marathon\t-\tnonms\n",
+    )
     assert stored is not None and list(stored.labels) == ["muscle-weakness", "-", "-"]
     words = confidence.example_words(lookup.canonical_words("my legs ache after a long walk"))
     assert [label for _v, label in stored.nearest(words)] == [label for _v, label in built.nearest(words)]
@@ -294,17 +299,12 @@ def test_stored_examples_read_back_as_built(tmp_path: Path) -> None:
 
 
 def test_words_of_queries_about_something_else_lean_outside(tmp_path: Path) -> None:
-    path = tmp_path / "examples.tsv"
-    path.write_text(
+    stored, built = _stored_and_built(
+        tmp_path,
         "legs like jelly after a walk\tmuscle-weakness\tlay-sentence\n"
         "my legs give way on the stairs\tmuscle-weakness\tlay-sentence\n"
         "legs ache after the wedding dance\t-\tnonms\nthe wedding dress is too tight\t-\tnonms\n",
-        encoding="utf-8",
     )
-    stored = confidence.Examples.stored(_Store(confidence.example_blobs(str(path))))  # type: ignore[arg-type]
-    rows = [(confidence.example_words(lookup.canonical_words(q)), label) for q, label, _p in
-            confidence.read_examples(str(path))]
-    built = confidence.Examples.built(rows)
     assert stored is not None
 
     def leaning(examples: confidence.Examples, query: str) -> list[float]:
