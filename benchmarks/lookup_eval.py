@@ -59,6 +59,7 @@ TEST9 = ROOT / "tests" / "eval" / "queries_test9.tsv"
 TEST10 = ROOT / "tests" / "eval" / "queries_test10.tsv"
 TEST11 = ROOT / "tests" / "eval" / "queries_test11.tsv"
 TEST12 = ROOT / "tests" / "eval" / "queries_test12.tsv"
+TEST13 = ROOT / "tests" / "eval" / "queries_test13.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -73,6 +74,7 @@ HELD_OUT = (
     (TEST10, "tenth held-out batch"),
     (TEST11, "eleventh held-out batch"),
     (TEST12, "twelfth held-out batch"),
+    (TEST13, "thirteenth held-out batch"),
 )
 
 
