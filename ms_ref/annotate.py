@@ -128,6 +128,14 @@ def _unpack(packed: str) -> list[tuple[tuple[str, ...], str, str, int]]:
     return rows
 
 
+def capitals_forms(kb: KnowledgeBase, word: str) -> set[str]:
+    """How a folded word must be written when every one-word name it is is an abbreviation ("msc": {"MSC"});
+    empty when one of them is not, or it names nothing."""
+    table: dict[str, str] = kb.blob("phrases") or {}  # type: ignore[assignment]
+    rows = [row for row in _unpack(table[word]) if row[0] == (word,)] if word in table else []
+    return {capitals for _words, _id, capitals, _rank in rows} if all(row[2] for row in rows) else set()
+
+
 def _by_second_word(
     rows: list[tuple[tuple[str, ...], str, str, int]],
 ) -> dict[str, list[tuple[tuple[str, ...], str, str, int]]]:

@@ -115,8 +115,11 @@ def example_words(words: list[str]) -> list[str]:
     """The words of a query (canonical words) an example is compared by: each once, no fillers, roughly
     without their endings."""
     from ms_ref.rank import folded_fillers
+    from ms_ref.words import OTHERWISE
 
     fillers = folded_fillers()
+    # A word the lookup marked as written otherwise than any name ("MSc") is the word the examples have.
+    words = [word.rstrip(OTHERWISE) for word in words]
     return list(dict.fromkeys(_root(word) for word in words if word not in fillers))
 
 

@@ -8,7 +8,7 @@ it; rapidfuzz is imported only by the typo-tolerant tier and by suggestions.
 
 from __future__ import annotations
 
-from ms_ref.words import normalise, sounds, spelling, stem
+from ms_ref.words import OTHERWISE, normalise, sounds, spelling, stem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -168,11 +168,11 @@ MAX_LISTED = 8
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none."""
     query = query[:500]
-    words = canonical_words(query)
+    words, otherwise = query_words(kb, query)
     key = " ".join(words)
 
     # A name, alias or id, as written or folded, always wins: "interferon" is the entry named Interferon.
-    exact = kb.by_name(normalise(query)) or kb.by_canonical(key)
+    exact = (not otherwise and kb.by_name(normalise(query))) or kb.by_canonical(key)
     if exact:
         return _found(exact, "exact")
 
@@ -262,6 +262,36 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if heard:
             return _found(heard, "fuzzy")
     return _found([], "none")
+
+
+def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:
+    """The canonical words of a query as the lookup reads them, and whether one of them is an abbreviation
+    written in a case none of its names has, so another word ("MSc" is a degree): it is marked OTHERWISE."""
+    words = canonical_words(query)
+    otherwise = _written_otherwise(kb, query) if query != query.lower() else set()
+    if otherwise:
+        words = [word + OTHERWISE if word in otherwise else word for word in words]
+    return words, bool(otherwise)
+
+
+def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:
+    """The folded words of `query` written in capitals and small letters where every name they fold to is an
+    abbreviation written otherwise: "MSc" (a degree) is not MSC (mesenchymal stem cells), though both fold
+    to "msc". A plural ("DMTs", "MSCs") is its abbreviation; a word in small letters, or starting with a
+    capital only ("Msc" on a phone), may be either."""
+    from ms_ref.annotate import capitals_forms
+    from ms_ref.words import written
+
+    found: set[str] = set()
+    for token in written(query):
+        if not (any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)):
+            continue
+        word = fold(normalise(token))
+        forms = capitals_forms(kb, word)
+        letters = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
+        if forms and letters not in forms:
+            found.add(word)
+    return found
 
 
 def _sound_alike(word: str, canon: dict[str, list[str]], ordinary: frozenset[str]) -> list[str]:
@@ -443,7 +473,7 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
 
     from ms_ref.rank import folded_fillers, ranker
 
-    words = canonical_words(query[:500])
+    words = query_words(kb, query[:500])[0]
     ranking = ranker(kb)
     scored = ranking.score(words)
     if scored:

@@ -27,6 +27,20 @@ def normalise(text: str) -> str:
     return " ".join(text.casefold().translate(_NORMALISE).split())
 
 
+# Marks a word written as none of the names it folds to is ("MSc" for the abbreviation MSC, ms_ref.lookup):
+# no entry's word then.
+OTHERWISE = "~"
+
+
+def written(text: str) -> list[str]:
+    """The words of `text` as normalise() splits them, in the case they are written ("MSc", "DMTs")."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_NORMALISE).split()
+
+
 _STEMS: dict[str, str] = {}
 
 

@@ -81,8 +81,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.899  # 90.0% of 12,029; 95 of the 3,935 outside MS answered
-    assert report["false_answer_rate"] <= 95 / 3935
+    assert report["accuracy"] >= 0.899  # 90.0% of 12,029; 92 of the 3,935 outside MS answered
+    assert report["false_answer_rate"] <= 92 / 3935
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
@@ -382,3 +382,17 @@ def test_a_short_name_that_is_a_word_is_no_abbreviation(kb) -> None:
     for query, kept in (("nfl draft picks", False), ("nfl levels", True)):
         ranked = ranker(kb).score(lookup.canonical_words(query))
         assert ("neurofilament-light-chain" in [entry_id for entry_id, *_rest in ranked]) is kept
+
+
+def test_an_abbreviation_written_otherwise_is_another_word(kb) -> None:
+    """"MSc" is a degree, not MSC (mesenchymal stem cells), though both fold to "msc": a word written in
+    capitals and small letters as none of its names is finds nothing through them. Small letters, a
+    capital first (a phone's) and the plural ("MSCs", "DMTs") are still the abbreviation."""
+    for query in ("msc", "MSC", "MSCs", "Msc", "MSC trials in MS"):
+        assert lookup.resolve_query(kb, query)["ids"] == ["mesenchymal-stem-cell-therapy"], query
+    assert lookup.resolve_query(kb, "DMTs")["ids"] == ["dmt"]
+    assert lookup.resolve_query(kb, "NfL")["ids"] == ["neurofilament-light-chain"]
+    for query in ("MSc", "is doing an MSc worth it for a career change", "difference between an MS and an MSc"):
+        assert lookup.resolve_query(kb, query)["ids"] == [], query
+    # The name it is written like is still a suggestion; entries that only share its letters are none.
+    assert lookup.suggest(kb, "MSc") == ["Mesenchymal stem cell therapy"]
