@@ -396,3 +396,16 @@ def test_an_abbreviation_written_otherwise_is_another_word(kb) -> None:
         assert lookup.resolve_query(kb, query)["ids"] == [], query
     # The name it is written like is still a suggestion; entries that only share its letters are none.
     assert lookup.suggest(kb, "MSc") == ["Mesenchymal stem cell therapy"]
+
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [("PIP", "disability-benefits"), ("personal independence payment", "disability-benefits"),
+     ("Adult Disability Payment", "disability-benefits"), ("Blue Badge", "driving"),
+     ("access to work", "employment"), ("Movicol", "laxatives"), ("platform therapy", "escalation-therapy"),
+     ("treat-to-target", "escalation-therapy")],
+)
+def test_names_from_clinic_and_benefit_letters(kb, query: str, entry_id: str) -> None:
+    """Names people meet in UK letters and on boxes answer with the entry that explains them."""
+    assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
