@@ -586,14 +586,27 @@ def doubtful(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
 
 def vetoable(ranking: Ranker, words: list[str], scored: list[tuple[str, float, int, bool]]) -> bool:
     """Whether the veto reads a sentence the thresholds answered with its best candidate: not when the
-    query names a treatment ("why does Tecfidera make my face go red"), says "MS" ("can I drink alcohol with
+    query names a medicine ("why does Tecfidera make my face go red"), says "MS" ("can I drink alcohol with
     MS"), or is one of the entry's everyday phrases ("my legs feel like jelly", though "my legs feel like
     jelly after the marathon" is about something else). A symptom's name among other words may still be
-    about something else ("the dog shakes and trembles all the way to the vet")."""
+    about something else ("the dog shakes and trembles all the way to the vet"); so may the name of a
+    treatment that is no medicine ("is the keto diet safe with type 2 diabetes", "physio after a dislocated
+    shoulder")."""
     best = scored[0]
     return not (
-        (best[3] and best[0] in ranking.treatments) or "ms" in words or phrased(ranking, words, best[0])
+        (best[3] and best[0] in ranking.treatments and medicine(ranking, best[0]))
+        or "ms" in words
+        or phrased(ranking, words, best[0])
     )
+
+
+# The treatment families of medicines: a sentence that names one is about it.
+MEDICINES = frozenset({"dmt", "symptomatic"})
+
+
+def medicine(ranking: Ranker, entry_id: str) -> bool:
+    """Whether a treatment is a medicine (MEDICINES): not a diet, a supplement, a therapy or a transplant."""
+    return str(ranking.kb.entry(entry_id).get("family", "")) in MEDICINES
 
 
 def phrased(ranking: Ranker, words: list[str], entry_id: str) -> bool:
@@ -601,7 +614,8 @@ def phrased(ranking: Ranker, words: list[str], entry_id: str) -> bool:
     aliases or everyday phrases, and nothing else: the query is that phrase."""
     from ms_ref.rank import LAY, unpack_key
 
-    meaningful = {ranking.reading(word)[0] for word in words}
+    # A dose or a number ("1200mg", "40") qualifies a name, as in the lookup.
+    meaningful = {ranking.reading(word)[0] for word in words if not word[:1].isdigit()}
     meaningful = {word for word in meaningful if ranking.meaningful(word)}
     if not meaningful:
         return False

@@ -350,9 +350,12 @@ def test_an_everyday_phrase_alone_is_not_withdrawn(kb) -> None:
 @pytest.mark.parametrize(
     ("query", "read"),
     [("my puppy is limping on his back leg after the park", True),  # a symptom's name: may be something else
-     ("why does Tecfidera make my face go red", False),  # names a treatment
+     ("why does Tecfidera make my face go red", False),  # names a medicine
+     ("is the keto diet safe with type 2 diabetes", True),  # names a treatment that is no medicine
+     ("physio after dislocated shoulder from cricket, how many weeks", True),
      ("can I drink alcohol with MS", False),  # says MS
-     ("my legs feel like jelly", False)],  # one of the entry's everyday phrases, nothing more
+     ("my legs feel like jelly", False),  # one of the entry's everyday phrases, nothing more
+     ("alpha lipoic acid 1200mg", False)],  # a name and a dose
 )
 def test_what_the_veto_reads(kb, query: str, read: bool) -> None:
     from ms_ref.rank import ranker
