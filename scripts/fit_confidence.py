@@ -5,7 +5,7 @@ are never read here. "answer" reads the candidates it weighs (ms_ref.confidence.
 sentences that the lookup's thresholds decline (a row is positive when
 the candidate is the query's entry; a query's answer is its likeliest candidate); "veto" reads the
 sentences the thresholds answer with their best candidate that the veto may read
-(ms_ref.confidence.vetoable: no treatment the query names, no "MS", not just an everyday phrase of the
+(ms_ref.confidence.vetoable: no medicine the query names, no "MS", not just an everyday phrase of the
 entry; a row is positive when the query is outside MS). A query outside MS answered costs FALSE_COST right
 answers, a wrong answer one. FIT_TABLE=1 prints the left-out figures of every setting.
 
