@@ -128,6 +128,11 @@ def _unpack(packed: str) -> list[tuple[tuple[str, ...], str, str, int]]:
     return rows
 
 
+def written_as(letters: str, capitals: str) -> bool:
+    """Whether a word's letters as written are the abbreviation `capitals` or its plural ("DMTs")."""
+    return letters == capitals or (letters.endswith("s") and letters[:-1] == capitals)
+
+
 def capitals_forms(kb: KnowledgeBase, word: str) -> set[str]:
     """How a folded word must be written when every one-word name it is is an abbreviation ("msc": {"MSC"});
     empty when one of them is not, or it names nothing."""
@@ -237,8 +242,7 @@ def find_terms(kb: KnowledgeBase, text: str) -> list[Term]:
                 continue  # "enhancing) lesions" is not one term
             written = text[start:end]
             letters = "".join(c for c in written if c.isalnum())
-            plural = letters.endswith("s") and letters[:-1] == capitals  # "DMTs"
-            if capitals and written.casefold() != "multiple sclerosis" and letters != capitals and not plural:
+            if capitals and written.casefold() != "multiple sclerosis" and not written_as(letters, capitals):
                 continue
             matched = size
             if entry_id not in seen:

@@ -279,7 +279,7 @@ def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:
     abbreviation written otherwise: "MSc" (a degree) is not MSC (mesenchymal stem cells), though both fold
     to "msc". A plural ("DMTs", "MSCs") is its abbreviation; a word in small letters, or starting with a
     capital only ("Msc" on a phone), may be either."""
-    from ms_ref.annotate import capitals_forms
+    from ms_ref.annotate import capitals_forms, written_as
     from ms_ref.words import written
 
     found: set[str] = set()
@@ -288,8 +288,7 @@ def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:
             continue
         word = fold(normalise(token))
         forms = capitals_forms(kb, word)
-        letters = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
-        if forms and letters not in forms:
+        if forms and not any(written_as(token, form) for form in forms):
             found.add(word)
     return found
 
