@@ -60,6 +60,7 @@ TEST10 = ROOT / "tests" / "eval" / "queries_test10.tsv"
 TEST11 = ROOT / "tests" / "eval" / "queries_test11.tsv"
 TEST12 = ROOT / "tests" / "eval" / "queries_test12.tsv"
 TEST13 = ROOT / "tests" / "eval" / "queries_test13.tsv"
+TEST14 = ROOT / "tests" / "eval" / "queries_test14.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -75,6 +76,7 @@ HELD_OUT = (
     (TEST11, "eleventh held-out batch"),
     (TEST12, "twelfth held-out batch"),
     (TEST13, "thirteenth held-out batch"),
+    (TEST14, "fourteenth held-out batch"),
 )
 
 
