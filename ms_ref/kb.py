@@ -7,7 +7,8 @@ A validated knowledge base is compiled once (ms_ref.ingest.compile) into named b
     names/<n>            normalised name or alias -> ids, for keys hashing to bucket n
     canon/<n>            canonical key -> ids, bucket n
     unordered/<n>        canonical words sorted -> ids, bucket n
-    lookup               every canonical key -> ids (for the slower, partial and typo-tolerant tiers)
+    lookup               every canonical key -> ids (for the slower, typo-tolerant tiers)
+    leading/<n>          the first words of a longer canonical key -> its ids, bucket n
     text/<n>             token -> postings [id, weighted tf, doc length, kind, family], bucket n
     textmeta             document count and average length, for BM25
     complete/<c>         shell completions starting with character c
@@ -184,6 +185,10 @@ class KnowledgeBase:
 
     def by_unordered(self, key: str) -> list[str]:
         return self._bucketed("unordered", key) or []  # type: ignore[return-value]
+
+    def by_leading(self, phrase: str) -> list[str]:
+        """Ids of the canonical keys that `phrase` starts, a word or more short of their end."""
+        return self._bucketed("leading", phrase) or []  # type: ignore[return-value]
 
     def canonical_keys(self) -> dict[str, list[str]]:
         return self.blob("lookup")  # type: ignore[return-value]

@@ -12,7 +12,7 @@ from ms_ref.words import OTHERWISE, normalise, sounds, spelling, stem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from ms_ref.kb import KnowledgeBase
     from ms_ref.types import Entry, Resolved
@@ -119,6 +119,18 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def leading_phrases(canon: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The first two or more words of each longer canonical key -> the ids of the keys they start
+    ("neurofilament light" starts "neurofilament light chain"), in the order of `canon`."""
+    table: dict[str, list[str]] = {}
+    for key, ids in canon.items():
+        words = key.split()
+        for end in range(2, len(words)):
+            owners = table.setdefault(" ".join(words[:end]), [])
+            owners.extend(i for i in ids if i not in owners)
+    return table
+
+
 def _allowance(length: int) -> int:
     """Typos tolerated for a query of this length: none for abbreviations, more for long names."""
     if length < 5:
@@ -212,7 +224,6 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if found:
             return _found(found, "canonical")
 
-    canon = kb.canonical_keys()
     # The leading words of names ("neurofilament light", "vitamin d"): the entries those names belong to.
     everyday = _everyday(kb)
     lookalikes = _lookalikes(kb)
@@ -222,16 +233,16 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         # pressure") start names by chance.
         if len(variant) < 2 or all(w in everyday for w in variant):
             continue
-        prefixed = _unique(i for k, ids in canon.items() if k.startswith(phrase + " ") for i in ids)
+        prefixed = kb.by_leading(phrase)
         if len(prefixed) == 1:
             return _found(prefixed, "prefix")
     last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
     joined = any(w in _CONNECTORS for w in content) or "&" in query or "+" in query
-    several = len(last) > 1 and all(word in canon for word in last)
+    several = len(last) > 1 and all(kb.by_canonical(word) for word in last)
     # Whole names joined by "and", "or", "vs" ("pain and itching", "ocrelizumab vs natalizumab"), and
     # nothing else: list them all, before the ranker picks one.
     if several and joined:
-        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
+        return _found(_unique(i for word in last for i in kb.by_canonical(word)), "ambiguous")
     ranked = _ranked(kb, words)
     if ranked is not None:
         return ranked
@@ -244,7 +255,8 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             return _found(started, "prefix")
     # Several names side by side that the ranker could not weigh ("tysabri pml"): list them all.
     if several:
-        return _found(_unique(i for word in last for i in canon[word]), "ambiguous")
+        return _found(_unique(i for word in last for i in kb.by_canonical(word)), "ambiguous")
+    canon = kb.canonical_keys()
     for variant in variants:
         phrase = " ".join(variant)
         if all(w in everyday or w in lookalikes for w in variant):
@@ -279,13 +291,15 @@ def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:
     abbreviation written otherwise: "MSc" (a degree) is not MSC (mesenchymal stem cells), though both fold
     to "msc". A plural ("DMTs", "MSCs") is its abbreviation; a word in small letters, or starting with a
     capital only ("Msc" on a phone), may be either."""
-    from ms_ref.annotate import capitals_forms, written_as
     from ms_ref.words import written
 
+    mixed = [t for t in written(query) if any(c.isupper() for c in t[1:]) and any(c.islower() for c in t)]
+    if not mixed:
+        return set()
+    from ms_ref.annotate import capitals_forms, written_as
+
     found: set[str] = set()
-    for token in written(query):
-        if not (any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)):
-            continue
+    for token in mixed:
         word = fold(normalise(token))
         forms = capitals_forms(kb, word)
         if forms and not any(written_as(token, form) for form in forms):

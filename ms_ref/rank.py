@@ -632,53 +632,58 @@ class Ranker:
                 candidates.update(self.index(other))
             if groups[word]:
                 candidates.update(self.index(groups[word]))  # type: ignore[arg-type]
+        # What each query word matches in a key, in order of preference, with the word reported as hit and
+        # its discount: the word as read, a form of it, a synonym, its concept group.
+        probes: list[tuple[str, list[tuple[str, str, float]]]] = []
+        for w in query:
+            read, discount = readings[w]
+            options = [(read, read, discount)]
+            options += [(f, f, FORM_DISCOUNT) for f in forms.get(w, ())]
+            options += [(o, o, SYNONYM_DISCOUNT) for o in alternates.get(w, ())]
+            if groups[w]:
+                options.append((groups[w], read, CONCEPT_DISCOUNT))  # type: ignore[arg-type]
+            probes.append((w, options))
+        # self.weight of a key's words, found: a sentence meets the same words in hundreds of keys.
+        totals: dict[bool, dict[str, float]] = {True: {}, False: {}}
         found: dict[str, dict[str, float]] = {}  # entry -> query word -> best field weight
         phrase: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # entry -> the query words of a name or alias it has in full
         strong: set[str] = set()  # entries found through more than everyday words
         best_key: dict[str, tuple[float, set[str]]] = {}  # entry -> the query words its best key has
         for number in candidates:
-            entry_id, field, key = unpack_key(self.packed[number])
-            if not entry_id:  # the key of an entry a user's entry replaced
+            entry_key, field_text, key_text = self.packed[number].split(_KEY)
+            if not entry_key:  # the key of an entry a user's entry replaced
                 continue
-            entry_key = str(entry_id)
-            key_set = set(key)
+            key_set = set(key_text.split())
             hits: dict[str, tuple[str, float]] = {}  # query word -> (the key's word it matched, discount)
-            for w in query:
-                if readings[w][0] in key_set:
-                    hits[w] = (readings[w][0], readings[w][1])
-                    continue
-                form = next((f for f in forms.get(w, ()) if f in key_set), None)
-                if form is not None:
-                    hits[w] = (form, FORM_DISCOUNT)
-                    continue
-                for other in alternates.get(w, ()):
-                    if other in key_set:
-                        hits[w] = (other, SYNONYM_DISCOUNT)
+            for w, options in probes:
+                for probe, hit, discount in options:
+                    if probe in key_set:
+                        hits[w] = (hit, discount)
                         break
-                else:
-                    if groups[w] in key_set:
-                        hits[w] = (readings[w][0], CONCEPT_DISCOUNT)
-            matched = list(hits)
-            if not matched:
+            if not hits:
                 continue
+            field = int(field_text)
             weight = FIELD_WEIGHT[field]
             if field < SUMMARY:
                 plain_words = {w for w in key_set if not w.startswith("@")}
                 single = len(plain_words) == 1
-                key_total = sum(weigh(w, True, single) for w in plain_words)
+                known = totals[single]
+                for w in plain_words:
+                    if w not in known:
+                        known[w] = self.weight(w, True, single, ms_main, qualifying)
+                key_total = sum(map(known.__getitem__, plain_words))
                 key_got = sum(weigh(hit, True, single) * discount for hit, discount in hits.values())
                 complete = min(key_got / key_total, 1.0) if key_total else 0.0
                 phrase[entry_key] = max(phrase.get(entry_key, 0.0), weight * complete)
-                if field <= ALIAS and complete >= 0.999 and any(w in meaningful for w in matched):
-                    named.setdefault(entry_key, set()).update(matched)
-                if complete >= 0.999 and sum(1 for w in matched if w in meaningful) >= 2:
+                if field <= ALIAS and complete >= 0.999 and any(w in meaningful for w in hits):
+                    named.setdefault(entry_key, set()).update(hits)
+                if complete >= 0.999 and sum(1 for w in hits if w in meaningful) >= 2:
                     strong.add(entry_key)  # a whole phrase of two or more words: "pins and needles"
             finds = found.setdefault(entry_key, {})
             for word, (_hit, discount) in hits.items():
                 finds[word] = max(finds.get(word, 0.0), weight * discount)
-            key_value = sum(weigh(readings[w][0], True, alone) * weight * d
-                            for w, (_h, d) in hits.items())
+            key_value = sum(weigh(readings[w][0], True, alone) * weight * d for w, (_h, d) in hits.items())
             if key_value > best_key.get(entry_key, (0.0, set()))[0]:
                 best_key[entry_key] = (key_value, set(hits))
         # Words that name an entry in full ("PML" in "Tysabri PML risk") keep their weight everywhere; the

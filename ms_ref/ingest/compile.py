@@ -63,6 +63,7 @@ def _all_blobs(entries: dict[str, Entry], names: dict[str, list[str]], meta: dic
     _bucketed(dict(names), "names", blobs)
     _bucketed(dict(canon), "canon", blobs)
     _bucketed(dict(unordered), "unordered", blobs)
+    _bucketed(dict(lookup.leading_phrases(canon)), "leading", blobs)
     blobs["lookup"] = canon
     postings, total, length_sum = _text_index(entries)
     _bucketed(dict(postings), "text", blobs)
@@ -104,6 +105,8 @@ def _merged_blobs(
     overlay(reuse, "names", names, spoken, blobs)
     overlay(reuse, "canon", canon, set(old_canon) | set(new_canon), blobs)
     overlay(reuse, "unordered", unordered, changed, blobs)
+    started = set(lookup.leading_phrases(old_canon)) | set(lookup.leading_phrases(new_canon))
+    overlay(reuse, "leading", lookup.leading_phrases(canon), started, blobs)
     blobs["lookup"] = canon
     _merge_text_index(reuse, entries, fresh, blobs)
     _merge_completions(reuse, entries, fresh, blobs)
