@@ -668,11 +668,11 @@ class Ranker:
             if field < SUMMARY:
                 plain_words = {w for w in key_set if not w.startswith("@")}
                 single = len(plain_words) == 1
-                known = totals[single]
+                key_weights = totals[single]
                 for w in plain_words:
-                    if w not in known:
-                        known[w] = self.weight(w, True, single, ms_main, qualifying)
-                key_total = sum(map(known.__getitem__, plain_words))
+                    if w not in key_weights:
+                        key_weights[w] = self.weight(w, True, single, ms_main, qualifying)
+                key_total = sum(map(key_weights.__getitem__, plain_words))
                 key_got = sum(weigh(hit, True, single) * discount for hit, discount in hits.values())
                 complete = min(key_got / key_total, 1.0) if key_total else 0.0
                 phrase[entry_key] = max(phrase.get(entry_key, 0.0), weight * complete)
