@@ -103,12 +103,14 @@ def evaluate_dev(kb: object, path: Path = DEV) -> dict[str, object]:
     """evaluate() on the dev part, each author's part compared with the other parts' examples only (as a
     query by a new author is compared with all of them); the second look's models are fitted on every part."""
     from ms_ref.confidence import LEAVE_OUT, examples_without, read_examples
+    from ms_ref.rank import ranker
 
     examples = read_examples(str(path))
+    medicines = ranker(kb).medicines  # type: ignore[arg-type]
     reports = []
     try:
         for number, part in dev_parts(path).items():
-            LEAVE_OUT[:] = [examples_without(examples, number)]
+            LEAVE_OUT[:] = [examples_without(examples, number, medicines)]
             reports.append(evaluate(kb, part))
     finally:
         LEAVE_OUT.clear()

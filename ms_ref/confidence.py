@@ -36,7 +36,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Container, Iterator, Sequence
     from typing import Literal
 
     from ms_ref.kb import KnowledgeBase
@@ -103,12 +103,19 @@ def read_examples(path: str = EXAMPLES) -> list[tuple[str, str, int]]:
     return [(query, label, part) for query, label, _kind, part in read_rows(path) if not label.startswith("?")]
 
 
-def examples_without(rows: list[tuple[str, str, int]], part: int) -> Examples:
+def examples_without(rows: list[tuple[str, str, int]], part: int, medicines: Container[str]) -> Examples:
     """The examples of `rows` (read_examples) but those of one author's part, in memory: a dev query is
-    compared with the other authors' queries only (scripts/fit_confidence.py, benchmarks/lookup_eval.py)."""
-    from ms_ref.lookup import canonical_words
+    compared with the other authors' queries only (scripts/fit_confidence.py, benchmarks/lookup_eval.py).
+    `medicines`: the words naming one (ms_ref.rank.stopping)."""
+    return Examples.built([(query_example_words(q, medicines), label) for q, label, p in rows if p != part])
 
-    return Examples.built([(example_words(canonical_words(q)), label) for q, label, p in rows if p != part])
+
+def query_example_words(query: str, medicines: Container[str]) -> list[str]:
+    """The example words of a query's text, its words read as the lookup's ranker reads them."""
+    from ms_ref.lookup import canonical_words
+    from ms_ref.rank import stopping
+
+    return example_words(stopping(canonical_words(query), medicines))
 
 
 def example_words(words: list[str]) -> list[str]:
@@ -315,15 +322,15 @@ def _compiled(
 MAX_EXAMPLES = 65535
 
 
-def example_blobs(path: str = EXAMPLES) -> dict[str, object]:
+def example_blobs(path: str = EXAMPLES, medicines: Container[str] = frozenset()) -> dict[str, object]:
     """The store's blobs of the examples: "examples" (the distinct labels, each example's label as a number
     into them, its norm) and "example/N" (for each word in bucket N, its weight and the examples holding it),
-    numbers packed as bytes; none when the file cannot be read (the second look then changes nothing)."""
+    numbers packed as bytes; none when the file cannot be read (the second look then changes nothing).
+    `medicines`: the words naming one, as the ranker reads queries (ms_ref.rank.stopping)."""
     from ms_ref.kb import bucket
-    from ms_ref.lookup import canonical_words
 
     try:
-        rows = [(example_words(canonical_words(query)), label) for query, label, _part in read_examples(path)]
+        rows = [(query_example_words(query, medicines), label) for query, label, _part in read_examples(path)]
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
     rows = rows[:MAX_EXAMPLES]
@@ -600,12 +607,11 @@ def vetoable(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     )
 
 
-# The treatment families of medicines: a sentence that names one is about it.
-MEDICINES = frozenset({"dmt", "symptomatic"})
-
-
 def medicine(ranking: Ranker, entry_id: str) -> bool:
-    """Whether a treatment is a medicine (MEDICINES): not a diet, a supplement, a therapy or a transplant."""
+    """Whether a treatment is a medicine (ms_ref.rank.MEDICINES): not a diet, a supplement, a therapy or a
+    transplant. A sentence that names one is about it."""
+    from ms_ref.rank import MEDICINES
+
     return str(ranking.kb.entry(entry_id).get("family", "")) in MEDICINES
 
 

@@ -203,8 +203,9 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             if len(outer) == 1 and (len(inner) <= 1 or outer[0] in inner):
                 return _found(outer, "canonical")
 
-    from ms_ref.rank import folded_fillers
+    from ms_ref.rank import folded_fillers, stopped
 
+    words = stopped(kb, words)  # "stop my DMT", "coming off Tysabri" are about stopping a medicine
     fillers = folded_fillers()  # folded as the words are ("does" is "doe")
     content = [w for w in words if w not in fillers]
     if not content:
@@ -484,21 +485,22 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
     starts (as completion would offer them), and near spellings of whole names and of single words."""
     from rapidfuzz import fuzz, process
 
-    from ms_ref.rank import folded_fillers, ranker
+    from ms_ref.rank import folded_fillers, ranker, stopped
 
     words = query_words(kb, query[:500])[0]
     ranking = ranker(kb)
-    scored = ranking.score(words)
+    read = stopped(kb, words)  # as resolve_query reads them
+    scored = ranking.score(read)
     if scored:
         from ms_ref.confidence import unrelated
 
-        if unrelated(ranking, words, scored):  # a sentence about something else: no entry is near it
+        if unrelated(ranking, read, scored):  # a sentence about something else: no entry is near it
             scored = []
     content = [w for w in words if w not in folded_fillers()]
     # A suggestion shares a word with the query that is not everyday English ("macular oedema" never
     # suggests an entry that only shares "first" or "dose" with it); a query of everyday words only
     # takes its clearer candidates.
-    rare = [w for w in content if w not in ranking.everyday and w not in ranking.qualifiers]
+    rare = [w for w in read if w not in folded_fillers() and w not in ranking.everyday and w not in ranking.qualifiers]
     sharing = {entry_id for entry_id, *_rest in ranking.score(rare)} if rare else None
     found = [
         entry_id

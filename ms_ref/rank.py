@@ -27,7 +27,7 @@ from ms_ref.words import STOPWORDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Container, Iterator, Mapping
 
     from ms_ref.kb import KnowledgeBase
     from ms_ref.types import Entry
@@ -128,21 +128,97 @@ VECTOR_FLOOR = 0.01
 VECTOR_CANDIDATES = 16
 NAME_CONTEXT_WORDS = 5  # words from which a query holding a name is a sentence around it
 MS_MAIN_WEIGHT = 4.0  # "MS" as the subject counts as a rare word would
+# Verbs of stopping (folded) and the phrasal verbs that mean it ("come off", "give up"). With a medicine as
+# their object ("stop my DMT", "coming off Tysabri", "quit the injections") they are what the query is
+# about, read as one word in queries and keys alike (stopping()); elsewhere ("how do I stop my legs
+# twitching") they stay fillers.
+STOPPING = frozenset(
+    "stop stopping stopped quit quitting quitted discontinue discontinued discontinuing cease ceased ceasing".split()
+)
+STOPPING_PARTICLES = {
+    "off": frozenset("come coming came goe going went get getting got take taking took taken".split()),
+    "up": frozenset("give giving gave".split()),
+}
+# The treatment families of medicines: not diets, supplements, therapies or transplants.
+MEDICINES = frozenset({"dmt", "symptomatic"})
+# Words for a medicine of any kind, as folded; the names of the medicines come from the entries.
+MEDICINE_WORDS = frozenset(
+    "drug medicine medication med injection jab tablet pill capsule infusion drip treatment therapy dmt shot".split()
+)
+DISCONTINUATION = "discontinuation"  # the word of the names of stopping a treatment
+# Words that make a medicine word part of another thing's name: "stop injection site reactions" is about
+# the reactions, not about stopping the injections.
+MEDICINE_COMPOUNDS = frozenset({"site", "reaction"})
+STOPPING_REACH = 2  # the object: one of the next two words that are not fillers
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
 
 
-def key_words(text: str) -> list[str]:
+def key_words(text: str, medicines: Container[str] = frozenset()) -> list[str]:
     from ms_ref.lookup import canonical_words
 
-    return list(dict.fromkeys(canonical_words(text)))
+    return list(dict.fromkeys(stopping(canonical_words(text), medicines)))
+
+
+def stopping(words: list[str], medicines: Container[str]) -> list[str]:
+    """Folded words with each verb of stopping whose object is a medicine (MEDICINE_WORDS, or one of
+    `medicines`, the words naming one) read as DISCONTINUATION: "what happens if I stop taking my MS
+    medicine", "coming off Tysabri". The object is one of the next STOPPING_REACH words that are not
+    fillers or "ms"."""
+    if not any(word in STOPPING or word in STOPPING_PARTICLES for word in words):
+        return words
+    fillers = _folded(FILLERS)
+    found: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        after = words[index + 1] if index + 1 < len(words) else ""
+        span = 1 if word in STOPPING else 2 if word in STOPPING_PARTICLES.get(after, ()) else 0
+        if span:
+            objects = [w for w in words[index + span :] if w not in fillers and w != "ms"][: STOPPING_REACH + 1]
+            if any(
+                (w in MEDICINE_WORDS or w in medicines) and following not in MEDICINE_COMPOUNDS
+                for w, following in zip(objects[:STOPPING_REACH], [*objects[1:], ""])
+            ):
+                found.append(DISCONTINUATION)
+                index += span
+                continue
+        found.append(word)
+        index += 1
+    return found
+
+
+def stopped(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """stopping() with the medicines of `kb`'s ranker, which is read only when a word may be a verb of
+    stopping."""
+    if not any(word in STOPPING or word in STOPPING_PARTICLES for word in words):
+        return words
+    return stopping(words, ranker(kb).medicines)
+
+
+def medicine_words(entries: Mapping[str, Entry]) -> set[str]:
+    """The folded one-word names, aliases and ids of the medicines among these entries ("tysabri",
+    "fingolimod", "baclofen"): the treatments of the MEDICINES families."""
+    from ms_ref.lookup import canonical_words
+
+    found: set[str] = set()
+    for entry_id, entry in entries.items():
+        if entry.get("kind") != "treatment" or str(entry.get("family", "")) not in MEDICINES:
+            continue
+        for text in (entry_id, str(entry.get("name") or ""), *(str(a) for a in entry.get("aliases") or [])):
+            words = canonical_words(text)
+            if len(words) == 1 and words[0].isalpha():
+                found.add(words[0])
+    return found
 
 
 def build(entries: dict[str, Entry]) -> dict[str, object]:
     """The ranker's index: keys (entry id, field, words), token -> key numbers, token -> entry count, and
     the word vectors with each entry's centroid (ms_ref.vectors)."""
     treatments = {i for i, e in entries.items() if e.get("kind") == "treatment"}
-    keys = entry_keys(entries)
+    medicines = medicine_words(entries)
+    keys = entry_keys(entries, medicines)
     index = _indexed(keys, treatments)
+    index["medicines"] = sorted(medicines)
     index["abbreviations"] = sorted(abbreviations(entries))
     from ms_ref.vectors import head
 
@@ -183,15 +259,20 @@ def word_vectors() -> tuple[list[float], dict[str, bytes], dict[str, int]]:
     return _VECTORS[0]
 
 
-def entry_keys(entries: dict[str, Entry]) -> list[tuple[str, int, list[str]]]:
-    """The keys of these entries: each name, alias, everyday phrase and summary, as folded words."""
+def entry_keys(
+    entries: dict[str, Entry], medicines: Container[str] | None = None
+) -> list[tuple[str, int, list[str]]]:
+    """The keys of these entries: each name, alias, everyday phrase and summary, as folded words, read with
+    the words naming `medicines` (stopping(); by default, those among `entries`)."""
+    if medicines is None:
+        medicines = medicine_words(entries)
     keys: list[tuple[str, int, list[str]]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     fillers = _folded(FILLERS)
     concepts = concept_map()
 
     def add(entry_id: str, field: int, text: str) -> None:
-        words = key_words(text)
+        words = key_words(text, medicines)
         # The group of each everyday word ("wee" -> @urine), so another word of the group can meet it.
         words += list(dict.fromkeys(concepts[w] for w in words if w in concepts))
         if field in (SUMMARY, USE):
@@ -275,7 +356,9 @@ def merged_blobs(reuse: KnowledgeBase, entries: Mapping[str, Entry], fresh: set[
     for gone in old_words.values():
         for word in gone:
             df[word] = df.get(word, 1) - 1
-    added = entry_keys({i: entries[i] for i in fresh if i in entries})
+    fresh_entries = {i: entries[i] for i in fresh if i in entries}
+    medicines = set(core.get("medicines") or ()) | medicine_words(fresh_entries)  # type: ignore[call-overload]
+    added = entry_keys(fresh_entries, medicines)
     new_words: dict[str, set[str]] = {}
     for entry_id, _field, words in added:
         new_words.setdefault(entry_id, set()).update(words)
@@ -288,10 +371,11 @@ def merged_blobs(reuse: KnowledgeBase, entries: Mapping[str, Entry], fresh: set[
     treatments = set(core.get("treatments") or ()) - fresh  # type: ignore[call-overload]
     treatments |= {i for i in fresh if i in entries and entries[i].get("kind") == "treatment"}
     shortened = set(core.get("abbreviations") or ())  # type: ignore[call-overload]
-    shortened |= abbreviations({i: entries[i] for i in fresh if i in entries})
+    shortened |= abbreviations(fresh_entries)
     found: dict[str, object] = {
         "rank": {**core, "keys": packed, "df": {w: n for w, n in df.items() if n > 0}, "entries": len(ids),
-                 "treatments": sorted(treatments), "abbreviations": sorted(shortened)},
+                 "treatments": sorted(treatments), "abbreviations": sorted(shortened),
+                 "medicines": sorted(medicines)},
     }
     postings: dict[str, list[int]] = {}
     for offset, (_entry_id, _field, words) in enumerate(added):
@@ -465,6 +549,7 @@ class Ranker:
         self.treatments = frozenset(blob.get("treatments") or ())  # type: ignore[call-overload]
         self.abbreviations = frozenset(blob.get("abbreviations") or ())  # type: ignore[call-overload]
         self.concepts: dict[str, str] = blob.get("concepts") or {}  # type: ignore[assignment]
+        self.medicines = frozenset(blob.get("medicines") or ())  # type: ignore[call-overload]
         self._words: dict[str, frozenset[str]] = {}
         self._query_vector: tuple[tuple[str, ...] | None, list[float] | None] = (None, None)
         self._readings: dict[str, tuple[str, float]] = {}

@@ -74,7 +74,7 @@ def datasets() -> tuple[Rows, Rows]:
         vetoable,
         with_voted,
     )
-    from ms_ref.rank import ranker
+    from ms_ref.rank import ranker, stopping
     from ms_ref.store import load_knowledge_base
 
     lookup.SECOND_LOOK = False
@@ -83,9 +83,10 @@ def datasets() -> tuple[Rows, Rows]:
     answer, veto = Rows(), Rows()
     rows = read_examples()
     for number, (query, expected, part) in enumerate(rows):
-        LEAVE_OUT[:] = [others(rows, part)]
+        LEAVE_OUT[:] = [others(rows, part, ranking.medicines)]
         found = lookup.resolve_query(kb, query)
-        words = lookup.canonical_words(query[:500])
+        # As the lookup's ranker reads them (ms_ref.lookup._ranked).
+        words = stopping(lookup.query_words(kb, query[:500])[0], ranking.medicines)
         if not sentence(words):
             continue
         scored = ranking.score(words)
@@ -109,12 +110,12 @@ def datasets() -> tuple[Rows, Rows]:
 _OTHERS: dict[int, object] = {}
 
 
-def others(rows: list[tuple[str, str, int]], part: int) -> object:
+def others(rows: list[tuple[str, str, int]], part: int, medicines: frozenset[str]) -> object:
     """The examples of every author's part but `part`, built once per part."""
     if part not in _OTHERS:
         from ms_ref.confidence import examples_without
 
-        _OTHERS[part] = examples_without(rows, part)
+        _OTHERS[part] = examples_without(rows, part, medicines)
     return _OTHERS[part]
 
 

@@ -56,20 +56,20 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     dev part does not also hold."""
     dev = load_queries(DEV)
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
-        (TEST, (0.933, 6 / 62, 0.911, 6 / 44)),  # 93.4%, 6 of 62; 91.1%, 6 of 44
-        (TEST2, (0.937, 3 / 77, 0.920, 3 / 69)),  # 93.8%, 3 of 77; 92.1%, 3 of 69
-        (TEST3, (0.930, 4 / 73, 0.908, 4 / 61)),  # 93.0%, 4 of 73; 90.8%, 4 of 61
-        (TEST4, (0.887, 3 / 80, 0.876, 3 / 78)),  # 88.8%, 3 of 80; 87.6%, 3 of 78
-        (TEST5, (0.890, 3 / 70, 0.877, 3 / 67)),  # 89.1%, 3 of 70; 87.7%, 3 of 67
-        (TEST6, (0.925, 0 / 70, 0.916, 0 / 67)),  # 92.5%, none of 70; 91.6%, none of 67
-        (TEST7, (0.900, 1 / 70, 0.884, 1 / 68)),  # 90.0%, 1 of 70; 88.5%, 1 of 68
+        (TEST, (0.931, 6 / 62, 0.908, 6 / 44)),  # 93.2%, 6 of 62; 90.8%, 6 of 44
+        (TEST2, (0.934, 3 / 77, 0.916, 3 / 69)),  # 93.5%, 3 of 77; 91.7%, 3 of 69
+        (TEST3, (0.933, 4 / 73, 0.912, 4 / 61)),  # 93.4%, 4 of 73; 91.2%, 4 of 61
+        (TEST4, (0.893, 3 / 80, 0.883, 3 / 78)),  # 89.4%, 3 of 80; 88.3%, 3 of 78
+        (TEST5, (0.893, 3 / 70, 0.881, 3 / 67)),  # 89.4%, 3 of 70; 88.1%, 3 of 67
+        (TEST6, (0.921, 0 / 70, 0.912, 0 / 67)),  # 92.2%, none of 70; 91.2%, none of 67
+        (TEST7, (0.906, 1 / 70, 0.892, 1 / 68)),  # 90.6%, 1 of 70; 89.2%, 1 of 68
         (TEST8, (0.946, 3 / 70, 0.939, 3 / 68)),  # 94.7%, 3 of 70; 94.0%, 3 of 68
         (TEST9, (0.915, 0 / 70, 0.903, 0 / 68)),  # 91.6%, none of 70; 90.4%, none of 68
-        (TEST10, (0.925, 0 / 70, 0.914, 0 / 65)),  # 92.5%, none of 70; 91.4%, none of 65
-        (TEST11, (0.887, 1 / 70, 0.859, 1 / 60)),  # 88.8%, 1 of 70; 85.9%, 1 of 60
-        (TEST12, (0.896, 3 / 70, 0.872, 3 / 62)),  # 89.7%, 3 of 70; 87.2%, 3 of 62
-        (TEST13, (0.915, 3 / 70, 0.902, 3 / 67)),  # 91.6%, 3 of 70; 90.2%, 3 of 67
-        (TEST14, (0.893, 4 / 70, 0.875, 4 / 66)),  # 89.4%, 4 of 70; 87.5%, 4 of 66
+        (TEST10, (0.928, 0 / 70, 0.918, 0 / 65)),  # 92.8%, none of 70; 91.8%, none of 65
+        (TEST11, (0.890, 1 / 70, 0.863, 1 / 60)),  # 89.1%, 1 of 70; 86.3%, 1 of 60
+        (TEST12, (0.900, 3 / 70, 0.875, 3 / 62)),  # 90.0%, 3 of 70; 87.6%, 3 of 62
+        (TEST13, (0.921, 3 / 70, 0.909, 3 / 67)),  # 92.2%, 3 of 70; 91.0%, 3 of 67
+        (TEST14, (0.890, 4 / 70, 0.871, 4 / 66)),  # 89.1%, 4 of 70; 87.1%, 4 of 66
     ):
         rows = load_queries(path)
         report = evaluate(kb, rows)
@@ -83,7 +83,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.899  # 89.9% of 13,893; 78 of the 4,394 outside MS answered
+    assert report["accuracy"] >= 0.901  # 90.1% of 13,893; 78 of the 4,394 outside MS answered
     assert report["false_answer_rate"] <= 78 / 4394
 
 
@@ -410,3 +410,35 @@ def test_an_abbreviation_written_otherwise_is_another_word(kb) -> None:
 def test_names_from_clinic_and_benefit_letters(kb, query: str, entry_id: str) -> None:
     """Names people meet in UK letters and on boxes answer with the entry that explains them."""
     assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("stop my DMT", "discontinuation my dmt"),
+        ("coming off Tysabri", "discontinuation tysabri"),
+        ("what happens if I stop taking my MS medicine", "what happen if i discontinuation taking my ms medicine"),
+        ("gave up the injections", "discontinuation the injection"),
+        # Not a medicine: the verb stays a filler.
+        ("how do I stop my legs twitching", "how do i stop my leg twitching"),
+        ("come off the motorway", "come off the motorway"),
+        # A medicine word naming another thing: the reactions are what is stopped.
+        ("how to stop injection site reactions", "how to stop injection site reaction"),
+    ],
+)
+def test_stopping_a_medicine_is_read_as_one_word(kb, text: str, read: str) -> None:
+    """A verb of stopping whose object is a medicine is what the query asks about; elsewhere a filler."""
+    from ms_ref.rank import ranker, stopping
+
+    assert " ".join(stopping(lookup.canonical_words(text), ranker(kb).medicines)) == read
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["is it safe to stop my DMT if I've been stable for years", "coming off my dmt",
+     "what happens if I stop taking my MS medicine", "can I come off my MS drug now I'm in my sixties"],
+)
+def test_questions_about_stopping_a_medicine_find_stopping_it(kb, query: str) -> None:
+    """A question about stopping a medicine is about stopping it, not about the medicine: the names of
+    stopping a treatment and the keys of its everyday phrases are read the same way."""
+    assert lookup.resolve_query(kb, query)["ids"] == ["stopping-treatment"], query

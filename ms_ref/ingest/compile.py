@@ -77,8 +77,9 @@ def _all_blobs(entries: dict[str, Entry], names: dict[str, list[str]], meta: dic
     blobs["meta"]["completions"] = sorted(completions)  # type: ignore[index]
     blobs["gloss"] = annotate.glosses(entries)
     blobs["phrases"] = annotate.phrase_table(entries)
-    blobs.update(rank.blobs(rank.build(entries)))
-    blobs.update(confidence.example_blobs())
+    index = rank.build(entries)
+    blobs.update(rank.blobs(index))
+    blobs.update(confidence.example_blobs(medicines=frozenset(index["medicines"])))  # type: ignore[call-overload]
     for family in order["family"]:
         blobs["rows/" + family] = [_row(entries[t]) for t in order["treatment"] if entries[t].get("family") == family]
     return blobs
