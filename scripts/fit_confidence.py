@@ -85,7 +85,7 @@ def datasets() -> tuple[Rows, Rows]:
     for number, (query, expected, part) in enumerate(rows):
         LEAVE_OUT[:] = [others(rows, part, ranking.medicines)]
         found = lookup.resolve_query(kb, query)
-        # As the lookup's ranker reads them (ms_ref.lookup._ranked).
+        # As the lookup reads them before its ranker (ms_ref.lookup.resolve_query).
         words = stopping(lookup.query_words(kb, query[:500])[0], ranking.medicines)
         if not sentence(words):
             continue
