@@ -178,7 +178,9 @@ MAX_LISTED = 8
 
 
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
-    """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none."""
+    """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none. A verb of
+    stopping a medicine is read as one word (ms_ref.rank.stopping); when that reading finds nothing, the
+    query is read again without it ("stop tysabri" still finds Tysabri)."""
     query = query[:500]
     words, otherwise = query_words(kb, query)
     key = " ".join(words)
@@ -203,9 +205,19 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
             if len(outer) == 1 and (len(inner) <= 1 or outer[0] in inner):
                 return _found(outer, "canonical")
 
-    from ms_ref.rank import folded_fillers, stopped
+    from ms_ref.rank import stopped
 
-    words = stopped(kb, words)  # "stop my DMT", "coming off Tysabri" are about stopping a medicine
+    read = stopped(kb, words)  # "stop my DMT", "coming off Tysabri" are about stopping a medicine
+    if read != words:
+        found = _read(kb, query, read)
+        return found if found["ids"] else _read(kb, query, words)
+    return _read(kb, query, words)
+
+
+def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
+    """The tiers after the exact ones, on the words of `query` as read."""
+    from ms_ref.rank import folded_fillers
+
     fillers = folded_fillers()  # folded as the words are ("does" is "doe")
     content = [w for w in words if w not in fillers]
     if not content:

@@ -442,3 +442,9 @@ def test_questions_about_stopping_a_medicine_find_stopping_it(kb, query: str) ->
     """A question about stopping a medicine is about stopping it, not about the medicine: the names of
     stopping a treatment and the keys of its everyday phrases are read the same way."""
     assert lookup.resolve_query(kb, query)["ids"] == ["stopping-treatment"], query
+
+
+def test_a_name_after_a_verb_of_stopping_still_finds_it(kb) -> None:
+    """Where reading "stop" as stopping a medicine finds nothing, the query is read again without it."""
+    assert lookup.resolve_query(kb, "stop tysabri")["ids"] == ["natalizumab"]
+    assert lookup.resolve_query(kb, "coming off copaxone")["ids"] == ["glatiramer-acetate"]
