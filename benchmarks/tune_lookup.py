@@ -114,7 +114,7 @@ def main() -> int:
         scored = [
             (expected, fallback, ranker.score(words), len(words))
             for query, expected, fallback in reaching
-            for words in [rank.stopping(lookup.query_words(kb, query[:500])[0], ranker.medicines)]
+            for words in [rank.stopped(kb, lookup.query_words(kb, query[:500])[0])]
         ]
         for thresholds in itertools.product(*THRESHOLD_GRID.values()):
             chosen = dict(zip((name.lower() for name in THRESHOLD_GRID), thresholds))

@@ -599,20 +599,14 @@ def vetoable(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     about something else ("the dog shakes and trembles all the way to the vet"); so may the name of a
     treatment that is no medicine ("is the keto diet safe with type 2 diabetes", "physio after a dislocated
     shoulder")."""
+    from ms_ref.rank import medicine
+
     best = scored[0]
     return not (
-        (best[3] and best[0] in ranking.treatments and medicine(ranking, best[0]))
+        (best[3] and best[0] in ranking.treatments and medicine(ranking.kb.entry(best[0])))
         or "ms" in words
         or phrased(ranking, words, best[0])
     )
-
-
-def medicine(ranking: Ranker, entry_id: str) -> bool:
-    """Whether a treatment is a medicine (ms_ref.rank.MEDICINES): not a diet, a supplement, a therapy or a
-    transplant. A sentence that names one is about it."""
-    from ms_ref.rank import MEDICINES
-
-    return str(ranking.kb.entry(entry_id).get("family", "")) in MEDICINES
 
 
 def phrased(ranking: Ranker, words: list[str], entry_id: str) -> bool:

@@ -508,11 +508,12 @@ def suggest(kb: KnowledgeBase, query: str, limit: int = 5) -> list[str]:
 
         if unrelated(ranking, read, scored):  # a sentence about something else: no entry is near it
             scored = []
-    content = [w for w in words if w not in folded_fillers()]
+    fillers = folded_fillers()
+    content = [w for w in words if w not in fillers]
     # A suggestion shares a word with the query that is not everyday English ("macular oedema" never
     # suggests an entry that only shares "first" or "dose" with it); a query of everyday words only
     # takes its clearer candidates.
-    rare = [w for w in read if w not in folded_fillers() and w not in ranking.everyday and w not in ranking.qualifiers]
+    rare = [w for w in read if w not in fillers and w not in ranking.everyday and w not in ranking.qualifiers]
     sharing = {entry_id for entry_id, *_rest in ranking.score(rare)} if rare else None
     found = [
         entry_id

@@ -164,7 +164,7 @@ def stopping(words: list[str], medicines: Container[str]) -> list[str]:
     `medicines`, the words naming one) read as DISCONTINUATION: "what happens if I stop taking my MS
     medicine", "coming off Tysabri". The object is one of the next STOPPING_REACH words that are not
     fillers or "ms"."""
-    if not any(word in STOPPING or word in STOPPING_PARTICLES for word in words):
+    if not _may_stop(words):
         return words
     fillers = _folded(FILLERS)
     found: list[str] = []
@@ -190,9 +190,18 @@ def stopping(words: list[str], medicines: Container[str]) -> list[str]:
 def stopped(kb: KnowledgeBase, words: list[str]) -> list[str]:
     """stopping() with the medicines of `kb`'s ranker, which is read only when a word may be a verb of
     stopping."""
-    if not any(word in STOPPING or word in STOPPING_PARTICLES for word in words):
-        return words
-    return stopping(words, ranker(kb).medicines)
+    return stopping(words, ranker(kb).medicines) if _may_stop(words) else words
+
+
+def _may_stop(words: list[str]) -> bool:
+    """Whether a word may be a verb of stopping or the particle of one ("come off", "give up")."""
+    return any(word in STOPPING or word in STOPPING_PARTICLES for word in words)
+
+
+def medicine(entry: Entry) -> bool:
+    """Whether an entry is a medicine: a treatment of the MEDICINES families, not a diet, a supplement, a
+    therapy or a transplant."""
+    return entry.get("kind") == "treatment" and str(entry.get("family", "")) in MEDICINES
 
 
 def medicine_words(entries: Mapping[str, Entry]) -> set[str]:
@@ -202,7 +211,7 @@ def medicine_words(entries: Mapping[str, Entry]) -> set[str]:
 
     found: set[str] = set()
     for entry_id, entry in entries.items():
-        if entry.get("kind") != "treatment" or str(entry.get("family", "")) not in MEDICINES:
+        if not medicine(entry):
             continue
         for text in (entry_id, str(entry.get("name") or ""), *(str(a) for a in entry.get("aliases") or [])):
             words = canonical_words(text)

@@ -74,7 +74,7 @@ def datasets() -> tuple[Rows, Rows]:
         vetoable,
         with_voted,
     )
-    from ms_ref.rank import ranker, stopping
+    from ms_ref.rank import ranker, stopped
     from ms_ref.store import load_knowledge_base
 
     lookup.SECOND_LOOK = False
@@ -86,7 +86,7 @@ def datasets() -> tuple[Rows, Rows]:
         LEAVE_OUT[:] = [others(rows, part, ranking.medicines)]
         found = lookup.resolve_query(kb, query)
         # As the lookup reads them before its ranker (ms_ref.lookup.resolve_query).
-        words = stopping(lookup.query_words(kb, query[:500])[0], ranking.medicines)
+        words = stopped(kb, lookup.query_words(kb, query[:500])[0])
         if not sentence(words):
             continue
         scored = ranking.score(words)
