@@ -61,6 +61,7 @@ TEST11 = ROOT / "tests" / "eval" / "queries_test11.tsv"
 TEST12 = ROOT / "tests" / "eval" / "queries_test12.tsv"
 TEST13 = ROOT / "tests" / "eval" / "queries_test13.tsv"
 TEST14 = ROOT / "tests" / "eval" / "queries_test14.tsv"
+TEST15 = ROOT / "tests" / "eval" / "queries_test15.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -77,6 +78,7 @@ HELD_OUT = (
     (TEST12, "twelfth held-out batch"),
     (TEST13, "thirteenth held-out batch"),
     (TEST14, "fourteenth held-out batch"),
+    (TEST15, "fifteenth held-out batch"),
 )
 
 
