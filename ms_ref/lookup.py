@@ -208,10 +208,61 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     from ms_ref.rank import stopped
 
     read = stopped(kb, words)  # "stop my DMT", "coming off Tysabri" are about stopping a medicine
-    if read != words:
-        found = _read(kb, query, read)
-        return found if found["ids"] else _read(kb, query, words)
-    return _read(kb, query, words)
+    found = _read(kb, query, read)
+    if read != words and not found["ids"]:
+        found = _read(kb, query, words)
+    return _acting(kb, words, found)
+
+
+# Words asking for the medicines that act on a drug target, not the target itself: "BTK pills", "CD20
+# drugs", "DHODH inhibitors", "S1P modulators", "interferon injections".
+_ACTING = frozenset(
+    "drug medicine medication med injection jab tablet pill capsule infusion drip treatment therapy shot "
+    "inhibitor blocker modulator antagonist agonist".split()
+)
+_TARGETS = "drug targets"
+_CLASSES = "drug classes"
+
+
+def _acting(kb: KnowledgeBase, words: list[str], found: Resolved) -> Resolved:
+    """`found`, with a drug target the query asks for medicines of replaced by what acts on it (acting_on):
+    "btk drugs" means the BTK inhibitors, not the enzyme. Where the answer listed the target with what acts
+    on it ("S1P drugs": the receptor and the modulators), the target leaves the list."""
+    asked = _ACTING.intersection(words)
+    if not asked or not found["ids"]:
+        return found
+    ids = found["ids"]
+    for target in ids:
+        entry = kb.entry(target)
+        if asked <= set(canonical_words(str(entry.get("name", "")))):
+            continue  # the word is the target's own ("Acetylcholine release" has none; a name might)
+        acting = acting_on(kb, entry)
+        if not acting:
+            continue
+        if len(ids) == 1:
+            return _found(acting, found["match"])
+        if any(i in acting for i in ids if i != target):
+            rest = [i for i in ids if i != target]
+            return _found(rest, found["match"] if len(rest) > 1 else "ranked")
+    return found
+
+
+def acting_on(kb: KnowledgeBase, entry: Entry) -> list[str]:
+    """What acts on a drug target: its drug class where it has one ("BTK inhibitor" for BTK), else the
+    medicines it names or that name it (teriflunomide and vidofludimus for DHODH). A molecule acts through
+    its class only ("interferon beta" for interferon): the medicines naming a molecule (plasma exchange
+    for antibodies) do not act on it. Empty for anything else."""
+    from ms_ref.rank import medicine
+
+    category = entry.get("category")
+    if category not in (_TARGETS, "molecules"):
+        return []
+    named = [str(i) for i in entry.get("related", []) or [] if kb.has(str(i))]
+    classes = [i for i in named if kb.entry(i).get("category") == _CLASSES]
+    if len(classes) == 1 or category != _TARGETS:
+        return classes if len(classes) == 1 else []
+    naming = [item[0] for item in kb.links(str(entry["id"]))["mentioned_by"]]
+    return [i for i in _unique([*named, *naming]) if medicine(kb.entry(i))]
 
 
 def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:

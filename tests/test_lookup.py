@@ -450,3 +450,25 @@ def test_a_name_after_a_verb_of_stopping_still_finds_it(kb) -> None:
     """Where reading "stop" as stopping a medicine finds nothing, the query is read again without it."""
     assert lookup.resolve_query(kb, "stop tysabri")["ids"] == ["natalizumab"]
     assert lookup.resolve_query(kb, "coming off copaxone")["ids"] == ["glatiramer-acetate"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("btk drugs", ["btk-inhibitor"]),
+        ("when will btk tablets be out", ["btk-inhibitor"]),
+        ("CD20 drugs", ["anti-cd20-antibody"]),
+        ("S1P drugs", ["s1p-receptor-modulator"]),
+        ("interferon injections", ["interferon-beta"]),
+        ("CD52 drug", ["alemtuzumab"]),
+        ("DHODH inhibitors", ["teriflunomide", "vidofludimus-calcium"]),
+        # No medicine word, or nothing in the knowledge base acting on it: the target or molecule itself.
+        ("btk", ["btk"]),
+        ("what does cd20 do", ["cd20"]),
+        ("cytokine drugs", ["cytokine"]),
+    ],
+)
+def test_a_drug_target_with_a_medicine_word_means_what_acts_on_it(kb, query: str, expected: list[str]) -> None:
+    """"BTK pills" are the BTK inhibitors, not the enzyme: the class where there is one, else the medicines
+    named with the target."""
+    assert lookup.resolve_query(kb, query)["ids"] == expected, query
