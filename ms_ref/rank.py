@@ -702,16 +702,25 @@ class Ranker:
         # A life event that qualifies a treatment ("Copaxone pregnancy"), with no treatment or other subject in
         # the query, is its subject ("can I breastfeed with MS", "pregnancy and MS").
         subjects = {w for w in query if readings[w][0] in SUBJECT_QUALIFIERS}
-        qualifying = bool(meaningful) or alone or not subjects
+        # One word, a qualifier, with nothing else but fillers ("inherited", "getting worse", "is it
+        # inherited") is what the query asks about, as written (no synonyms: "contagious" is not the toes
+        # catching on a kerb). Two ("how long does it last") say too little to answer.
+        lone = [w for w in query if w not in self.fillers]
+        promoted = set(lone) if len(lone) == 1 and readings[lone[0]][0] in self.qualifiers else set()
+        if not meaningful and not subjects and not ms_main and promoted:
+            subjects = promoted
+        else:
+            promoted = set()
+        qualifying = bool(meaningful) or not subjects
         if not qualifying:
             meaningful = subjects
         # Other words a query word may stand for (WordNet synonyms among the entries' words), at a discount.
         alternates = {
             w: self.synonyms(readings[w][0]) or self.synonyms(w)
             for w in query
-            if w in meaningful or w not in self.fillers
+            if (w in meaningful or w not in self.fillers) and w not in promoted
         }
-        groups = {w: self.concepts.get(readings[w][0]) or self.concepts.get(w) for w in query}
+        groups = {w: self.concepts.get(readings[w][0]) or self.concepts.get(w) for w in query if w not in promoted}
         forms = {
             w: self.forms(readings[w][0])
             for w in query
@@ -724,7 +733,7 @@ class Ranker:
                 candidates.update(self.index(known))
             for other in (*alternates.get(word, ()), *forms.get(word, ())):
                 candidates.update(self.index(other))
-            if groups[word]:
+            if groups.get(word):
                 candidates.update(self.index(groups[word]))  # type: ignore[arg-type]
         # What each query word matches in a key, in order of preference, with the word reported as hit and
         # its discount: the word as read, a form of it, a synonym, its concept group.
@@ -734,7 +743,7 @@ class Ranker:
             options = [(read, read, discount)]
             options += [(f, f, FORM_DISCOUNT) for f in forms.get(w, ())]
             options += [(o, o, SYNONYM_DISCOUNT) for o in alternates.get(w, ())]
-            if groups[w]:
+            if groups.get(w):
                 options.append((groups[w], read, CONCEPT_DISCOUNT))  # type: ignore[arg-type]
             probes.append((w, options))
         # self.weight of a key's words, found: a sentence meets the same words in hundreds of keys.
