@@ -175,6 +175,7 @@ SECOND_LOOK = True
 VETO = True
 LISTED_SENTENCE = 3  # as ms_ref.confidence.MIN_WORDS, which is not imported to list a word's candidates
 MAX_LISTED = 8
+DEFER_WORDS = 2  # from this many words besides fillers, a name found without qualifiers is checked (_read)
 
 
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
@@ -265,6 +266,11 @@ def acting_on(kb: KnowledgeBase, entry: Entry) -> list[str]:
     return [i for i in _unique([*named, *naming]) if medicine(kb.entry(i))]
 
 
+def _qualifying(word: str) -> bool:
+    """Whether a word of a query qualifies a name: "pen", "test", "side effects", a dose or a unit."""
+    return word in _QUALIFIERS or word[:1].isdigit()
+
+
 def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
     """The tiers after the exact ones, on the words of `query` as read."""
     from ms_ref.rank import folded_fillers
@@ -276,16 +282,25 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
     # Ever shorter readings of the query: without "MS" ("MS relapse"), without joining words ("vitamin D
     # and MS"), without qualifiers, doses and units ("Kesimpta pen", "copaxone 40 mg").
     variants = [content]
-    for drop in (lambda w: w == "ms", lambda w: w in _CONNECTORS, lambda w: w in _QUALIFIERS or w[:1].isdigit()):
+    unqualified = False  # whether the last reading dropped qualifiers ("brain scan" is then "brain")
+    for drop in (lambda w: w == "ms", lambda w: w in _CONNECTORS, _qualifying):
         shorter = [w for w in variants[-1] if not drop(w)]
         if shorter and shorter != variants[-1]:
             variants.append(shorter)
+            unqualified = drop is _qualifying
     # A question about what a thing does ("does MS cause depression", "can MS affect memory", "what triggers
     # a relapse") names the thing: that reading answers only when it is a whole name.
     asked = [w for w in variants[-1] if w not in _ASKED]
-    for variant in (*variants, asked) if asked and asked != variants[-1] else variants:
+    for index, variant in enumerate((*variants, asked) if asked and asked != variants[-1] else variants):
         found = kb.by_canonical(" ".join(variant)) or kb.by_unordered(" ".join(sorted(variant)))
         if found:
+            # A name found only without the query's qualifiers ("is there a gene test for MS": Gene) is
+            # checked against the ranker, which weighs them and the entries' everyday phrases: its one
+            # answer (Genetics of MS) wins.
+            if unqualified and index >= len(variants) - 1 and len(content) >= DEFER_WORDS:
+                ranked = _ranked(kb, words)
+                if ranked is not None and len(ranked["ids"]) == 1 and ranked["ids"][0] not in found:
+                    return ranked
             return _found(found, "canonical")
 
     # The leading words of names ("neurofilament light", "vitamin d"): the entries those names belong to.

@@ -58,9 +58,9 @@ def test_held_out_figures_do_not_drop(kb) -> None:
     dev = load_queries(DEV)
     for path, (accuracy, false, unseen_accuracy, unseen_false) in (
         (TEST, (0.936, 6 / 62, 0.914, 6 / 44)),  # 93.6%, 6 of 62; 91.5%, 6 of 44
-        (TEST2, (0.943, 2 / 77, 0.928, 2 / 69)),  # 94.4%, 2 of 77; 92.8%, 2 of 69
+        (TEST2, (0.946, 2 / 77, 0.932, 2 / 69)),  # 94.7%, 2 of 77; 93.2%, 2 of 69
         (TEST3, (0.936, 4 / 73, 0.916, 4 / 61)),  # 93.7%, 4 of 73; 91.7%, 4 of 61
-        (TEST4, (0.900, 3 / 80, 0.890, 3 / 78)),  # 90.0%, 3 of 80; 89.0%, 3 of 78
+        (TEST4, (0.903, 3 / 80, 0.893, 3 / 78)),  # 90.3%, 3 of 80; 89.4%, 3 of 78
         (TEST5, (0.900, 3 / 70, 0.888, 3 / 67)),  # 90.0%, 3 of 70; 88.8%, 3 of 67
         (TEST6, (0.925, 0 / 70, 0.916, 0 / 67)),  # 92.5%, none of 70; 91.6%, none of 67
         (TEST7, (0.906, 2 / 70, 0.892, 2 / 68)),  # 90.6%, 2 of 70; 89.2%, 2 of 68
@@ -85,7 +85,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.905  # 90.6% of 15,694; 92 of the 4,828 outside MS answered
+    assert report["accuracy"] >= 0.906  # 90.6% of 15,694; 92 of the 4,828 outside MS answered
     assert report["false_answer_rate"] <= 92 / 4828
 
 
@@ -177,6 +177,11 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("can you drink alcohol on baclofen", "baclofen"),  # a treatment named: the question is about it
         ("does fingolimod raise the risk of skin cancer", "fingolimod"),  # a condition asked of a treatment
         ("peg test", "9-hole-peg-test"),  # not the PEG feeding tube with "test" dropped
+        # a name found only by dropping a qualifier is checked with the ranker, which weighs the qualifier
+        ("brain scan", "mri"),
+        ("is there a gene test for MS", "genetics"),
+        ("kesimpta pen", "ofatumumab"),
+        ("EDSS test", "edss"),
         # class words
         ("antispasticity drugs", "antispasticity-medicines"),
         ("infusion treatments", "infusion-treatment"),
