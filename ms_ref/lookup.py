@@ -266,6 +266,14 @@ def acting_on(kb: KnowledgeBase, entry: Entry) -> list[str]:
     return [i for i in _unique([*named, *naming]) if medicine(kb.entry(i))]
 
 
+def _first(kb: KnowledgeBase, words: list[str]) -> str | None:
+    """The entry the ranker's scores put first, before any second look (ms_ref.confidence)."""
+    from ms_ref.rank import ranker
+
+    scored = ranker(kb).score(words)
+    return scored[0][0] if scored else None
+
+
 def _qualifying(word: str) -> bool:
     """Whether a word of a query qualifies a name: "pen", "test", "side effects", a dose or a unit."""
     return word in _QUALIFIERS or word[:1].isdigit()
@@ -295,11 +303,11 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
         found = kb.by_canonical(" ".join(variant)) or kb.by_unordered(" ".join(sorted(variant)))
         if found:
             # A name found only without the query's qualifiers ("is there a gene test for MS": Gene) is
-            # checked against the ranker, which weighs them and the entries' everyday phrases: its one
-            # answer (Genetics of MS) wins.
+            # checked against the ranker, which weighs them and the entries' everyday phrases: where its
+            # scores put another entry first and it answers that one (Genetics of MS), that answer wins.
             if unqualified and index >= len(variants) - 1 and len(content) >= DEFER_WORDS:
                 ranked = _ranked(kb, words)
-                if ranked is not None and len(ranked["ids"]) == 1 and ranked["ids"][0] not in found:
+                if ranked is not None and len(ranked["ids"]) == 1 and _first(kb, words) == ranked["ids"][0] != found[0]:
                     return ranked
             return _found(found, "canonical")
 
