@@ -86,6 +86,12 @@ QUALIFIERS = frozenset(
         " away common rare serious dangerous fatal likely chance chances rate success expect expected"
     ).split()
 )
+# Qualifiers that ask about a subject left unsaid ("is it inherited", "getting worse", "can it be cured"):
+# the subject of a query whose only other words are fillers. The other qualifiers ("pills", "scan", "dose")
+# say too little alone.
+ASKING = frozenset(
+    "inherited inherit hereditary genetic contagious cure cured curable worse progress progressing fatal".split()
+)
 # Qualifiers that are a subject of their own when nothing else in the query is.
 SUBJECT_QUALIFIERS = frozenset(
     "pregnant pregnancy breastfeed breastfeeding nursing vaccine vaccines vaccination".split()
@@ -702,11 +708,11 @@ class Ranker:
         # A life event that qualifies a treatment ("Copaxone pregnancy"), with no treatment or other subject in
         # the query, is its subject ("can I breastfeed with MS", "pregnancy and MS").
         subjects = {w for w in query if readings[w][0] in SUBJECT_QUALIFIERS}
-        # One word, a qualifier, with nothing else but fillers ("inherited", "getting worse", "is it
-        # inherited") is what the query asks about, as written (no synonyms: "contagious" is not the toes
-        # catching on a kerb). Two ("how long does it last") say too little to answer.
+        # One word that asks about a subject left unsaid (ASKING), with nothing else but fillers
+        # ("inherited", "getting worse", "is it inherited"), is what the query asks about, as written (no
+        # synonyms: "contagious" is not the toes catching on a kerb).
         lone = [w for w in query if w not in self.fillers]
-        promoted = set(lone) if len(lone) == 1 and readings[lone[0]][0] in self.qualifiers else set()
+        promoted = set(lone) if len(lone) == 1 and readings[lone[0]][0] in ASKING else set()
         if not meaningful and not subjects and not ms_main and promoted:
             subjects = promoted
         else:
