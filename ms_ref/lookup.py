@@ -216,11 +216,9 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
 
 
 # Words asking for the medicines that act on a drug target, not the target itself: "BTK pills", "CD20
-# drugs", "DHODH inhibitors", "S1P modulators", "interferon injections".
-_ACTING = frozenset(
-    "drug medicine medication med injection jab tablet pill capsule infusion drip treatment therapy shot "
-    "inhibitor blocker modulator antagonist agonist".split()
-)
+# drugs" (ms_ref.rank.MEDICINE_WORDS), and these, "DHODH inhibitors", "S1P modulators". Not "DMT", the name
+# of the family's own entry, which "cd20 dmts" lists beside the target.
+_ACTING = frozenset("inhibitor blocker modulator antagonist agonist".split())
 _TARGETS = "drug targets"
 _CLASSES = "drug classes"
 
@@ -229,7 +227,9 @@ def _acting(kb: KnowledgeBase, words: list[str], found: Resolved) -> Resolved:
     """`found`, with a drug target the query asks for medicines of replaced by what acts on it (acting_on):
     "btk drugs" means the BTK inhibitors, not the enzyme. Where the answer listed the target with what acts
     on it ("S1P drugs": the receptor and the modulators), the target leaves the list."""
-    asked = _ACTING.intersection(words)
+    from ms_ref.rank import MEDICINE_WORDS
+
+    asked = (MEDICINE_WORDS | _ACTING).difference({"dmt"}).intersection(words)
     if not asked or not found["ids"]:
         return found
     ids = found["ids"]
@@ -243,8 +243,7 @@ def _acting(kb: KnowledgeBase, words: list[str], found: Resolved) -> Resolved:
         if len(ids) == 1:
             return _found(acting, found["match"])
         if any(i in acting for i in ids if i != target):
-            rest = [i for i in ids if i != target]
-            return _found(rest, found["match"] if len(rest) > 1 else "ranked")
+            return _found([i for i in ids if i != target], "ranked")  # "ambiguous" while several remain
     return found
 
 
@@ -264,14 +263,6 @@ def acting_on(kb: KnowledgeBase, entry: Entry) -> list[str]:
         return classes if len(classes) == 1 else []
     naming = [item[0] for item in kb.links(str(entry["id"]))["mentioned_by"]]
     return [i for i in _unique([*named, *naming]) if medicine(kb.entry(i))]
-
-
-def _first(kb: KnowledgeBase, words: list[str]) -> str | None:
-    """The entry the ranker's scores put first, before any second look (ms_ref.confidence)."""
-    from ms_ref.rank import ranker
-
-    scored = ranker(kb).score(words)
-    return scored[0][0] if scored else None
 
 
 def _qualifying(word: str) -> bool:
@@ -306,8 +297,11 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
             # checked against the ranker, which weighs them and the entries' everyday phrases: where its
             # scores put another entry first and it answers that one (Genetics of MS), that answer wins.
             if unqualified and index >= len(variants) - 1 and len(content) >= DEFER_WORDS:
-                ranked = _ranked(kb, words)
-                if ranked is not None and len(ranked["ids"]) == 1 and _first(kb, words) == ranked["ids"][0] != found[0]:
+                from ms_ref.rank import ranker
+
+                scored = ranker(kb).score(words)
+                ranked = _ranked(kb, words, scored)
+                if ranked is not None and scored and ranked["ids"] == [scored[0][0]] != found[:1]:
                     return ranked
             return _found(found, "canonical")
 
@@ -419,12 +413,15 @@ def _sound_alike(word: str, canon: dict[str, list[str]], ordinary: frozenset[str
     return _unique(i for distance, key in found if distance == best for i in canon[key])
 
 
-def _ranked(kb: KnowledgeBase, words: list[str]) -> Resolved | None:
-    """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough."""
+def _ranked(
+    kb: KnowledgeBase, words: list[str], scored: list[tuple[str, float, int, bool]] | None = None
+) -> Resolved | None:
+    """An answer or a short list from the ranker (ms_ref.rank), or None when nothing scores enough;
+    `scored`: the ranker's scores of `words`, where the caller has them."""
     from ms_ref.rank import ranker
 
     ranking = ranker(kb)
-    scored = ranking.score(words)
+    scored = ranking.score(words) if scored is None else scored
     chosen = choose(scored, len(words))
     # A list for a word or two ("incontinence") is what it names; only a sentence's list gets a second look.
     if SECOND_LOOK and (len(chosen) <= 1 or len(words) >= LISTED_SENTENCE):

@@ -713,10 +713,7 @@ class Ranker:
         # synonyms: "contagious" is not the toes catching on a kerb).
         lone = [w for w in query if w not in self.fillers]
         promoted = set(lone) if len(lone) == 1 and readings[lone[0]][0] in ASKING else set()
-        if not meaningful and not subjects and not ms_main and promoted:
-            subjects = promoted
-        else:
-            promoted = set()
+        subjects |= promoted
         qualifying = bool(meaningful) or not subjects
         if not qualifying:
             meaningful = subjects
