@@ -27,6 +27,9 @@
     tests/eval/queries_test11.tsv an eleventh held-out batch (320 queries), by an author whose brief gave
                                  no example sentences, written before the next round of changes; only its
                                  figures are printed
+    tests/eval/queries_test12.tsv to queries_test16.tsv: five further held-out batches (320 queries each),
+                                 each by a further author, written before a round of changes; only their
+                                 figures are printed
 
     python -m benchmarks.lookup_eval                # both parts: accuracy, false answers, per kind
     python -m benchmarks.lookup_eval --compare      # also difflib vs rapidfuzz for the typo tier (dev part)
@@ -62,6 +65,7 @@ TEST12 = ROOT / "tests" / "eval" / "queries_test12.tsv"
 TEST13 = ROOT / "tests" / "eval" / "queries_test13.tsv"
 TEST14 = ROOT / "tests" / "eval" / "queries_test14.tsv"
 TEST15 = ROOT / "tests" / "eval" / "queries_test15.tsv"
+TEST16 = ROOT / "tests" / "eval" / "queries_test16.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -79,6 +83,7 @@ HELD_OUT = (
     (TEST13, "thirteenth held-out batch"),
     (TEST14, "fourteenth held-out batch"),
     (TEST15, "fifteenth held-out batch"),
+    (TEST16, "sixteenth held-out batch"),
 )
 
 
