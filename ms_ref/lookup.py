@@ -184,6 +184,7 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     query is read again without it ("stop tysabri" still finds Tysabri)."""
     query = query[:500]
     words, otherwise = query_words(kb, query)
+    words = _uncounted(words)
     key = " ".join(words)
 
     # A name, alias or id, as written or folded, always wins: "interferon" is the entry named Interferon.
@@ -213,6 +214,25 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     if read != words and not found["ids"]:
         found = _read(kb, query, words)
     return _acting(kb, words, found)
+
+
+# A number counting kinds ("the 4 types of MS", "three main forms of MS") says how many, not which: the
+# number is dropped. Elsewhere a number is part of a name ("alpha-4 integrin", "9-hole peg test").
+_NUMBERS = frozenset("two three four five six seven eight nine ten".split())
+_KINDS = frozenset("type kind form stage sort category".split())
+_BEFORE_KINDS = frozenset("main different common".split())
+
+
+def _uncounted(words: list[str]) -> list[str]:
+    """`words` without a number that counts the kinds of something ("4 types", "three main kinds")."""
+    kept = []
+    for index, word in enumerate(words):
+        if word.isdigit() or word in _NUMBERS:
+            after = [w for w in words[index + 1 : index + 3] if w not in _BEFORE_KINDS]
+            if after[:1] and after[0] in _KINDS:
+                continue
+        kept.append(word)
+    return kept
 
 
 # Words asking for the medicines that act on a drug target, not the target itself: "BTK pills", "CD20
