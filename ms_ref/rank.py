@@ -234,7 +234,18 @@ def build(entries: dict[str, Entry]) -> dict[str, object]:
     keys = entry_keys(entries, medicines)
     index = _indexed(keys, treatments)
     index["medicines"] = sorted(medicines)
-    index["abbreviations"] = sorted(abbreviations(entries))
+    shortened = abbreviations(entries)
+    index["abbreviations"] = sorted(shortened)
+    # An everyday word is never read as one of the entries' abbreviations: WordNet's abbreviation for it
+    # belongs to another sense of the letters ("Mississippi" MS, "four" IV, "auto" CAR, "flare" FLAIR).
+    # A technical word keeps its own ("tetrahydrocannabinol" THC, "leukocyte" WBC).
+    everyday = set(index["common"])  # type: ignore[call-overload]
+    synonyms: dict[str, list[str]] = index["synonyms"]  # type: ignore[assignment]
+    index["synonyms"] = {
+        word: kept
+        for word, others in synonyms.items()
+        if (kept := [other for other in others if word not in everyday or other not in shortened])
+    }
     from ms_ref.vectors import head
 
     scales, table, rows = word_vectors()

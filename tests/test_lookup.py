@@ -240,6 +240,8 @@ def test_a_word_two_entries_share_lists_both(kb) -> None:
     ["diabetes", "metformin", "asdfghjkl", "ms paint", "microsoft teams", "nfl draft 2026", "heart attack symptoms",
      "reflux", "banana bread recipe", "PLM", "EDS",
      "I watched the NFL game last night with my brother and his kids",
+     # WordNet's abbreviation for an everyday word is another sense of the letters (MS, IV)
+     "Mississippi", "what's the capital of MS (Mississippi)", "a manuscript",
      # two qualifiers and fillers say too little; one that names a form or a test ("pills", "scan") says
      # too little
      "how long does it last", "pills", "my pills", "scan", "dose"],
