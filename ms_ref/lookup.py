@@ -382,9 +382,23 @@ def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:
     written in a case none of its names has, so another word ("MSc" is a degree): it is marked OTHERWISE."""
     words = canonical_words(query)
     otherwise = _written_otherwise(kb, query) if query != query.lower() else set()
+    otherwise |= _microsoft(query)
     if otherwise:
         words = [word + OTHERWISE if word in otherwise else word for word in words]
     return words, bool(otherwise)
+
+
+# Programs whose name follows "MS" for Microsoft: "MS Word", "MS Teams" (the MS team is one).
+_PROGRAMS = frozenset("word excel teams paint powerpoint onenote dos windows visio sharepoint".split())
+
+
+def _microsoft(query: str) -> set[str]:
+    """{"ms"} when "MS" names Microsoft, before one of its programs as written ("MS Teams", "ms word");
+    else nothing."""
+    from ms_ref.words import written
+
+    tokens = [token.lower() for token in written(query)]
+    return {"ms"} if any(a == "ms" and b in _PROGRAMS for a, b in zip(tokens, tokens[1:])) else set()
 
 
 def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:

@@ -189,6 +189,8 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("types of ms", "ms-types"),
         ("what are the 4 types of MS", "ms-types"),  # a number counting kinds says how many, not which
         ("what are the four types of ms", "ms-types"),
+        ("my ms team", "ms-team"),  # the MS team is one: "MS Teams" is Microsoft's
+        ("ms word finding difficulty", "verbal-fluency"),
         ("can i take HRT with MS", "sex-hormones"),  # the entry says what is known of HRT and the menopause
         ("is it the menopause or my MS", "sex-hormones"),
         ("alpha 4 integrin", "alpha-4-integrin"),  # elsewhere a number is part of a name
@@ -242,6 +244,8 @@ def test_a_word_two_entries_share_lists_both(kb) -> None:
      "I watched the NFL game last night with my brother and his kids",
      # WordNet's abbreviation for an everyday word is another sense of the letters (MS, IV)
      "Mississippi", "what's the capital of MS (Mississippi)", "a manuscript",
+     # "MS" before a Microsoft program's name
+     "ms word", "MS Teams won't share my screen", "ms excel formulas",
      # two qualifiers and fillers say too little; one that names a form or a test ("pills", "scan") says
      # too little
      "how long does it last", "pills", "my pills", "scan", "dose"],
