@@ -194,13 +194,14 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
 
     # A glossary heading with its abbreviation or synonym in brackets: "Clinically isolated syndrome (CIS)",
     # "Avonex (interferon beta 1a)". Both parts are looked up: one's answer wins where the other agrees or
-    # lists it among others.
+    # lists it among others. A bracket whose words alone find an entry says nothing where the heading
+    # finds none: "mitral stenosis (MS)" is another MS.
     if "(" in query and ")" in query and not query.startswith("("):
         outer_text = query[: query.index("(")] + query[query.rindex(")") + 1 :]
         inner_text = query[query.index("(") + 1 : query.rindex(")")]
         if outer_text.strip() and inner_text.strip():
             outer, inner = resolve_query(kb, outer_text)["ids"], resolve_query(kb, inner_text)["ids"]
-            if len(inner) == 1 and (not outer or inner[0] in outer):
+            if len(inner) == 1 and inner[0] in outer:
                 return _found(inner, "canonical")
             # Two entries, one each side: the heading is the words outside the brackets ("Walking (Gait)
             # Difficulties", "MS hug (dysaesthesia)"); the bracket holds a broader or narrower word.
@@ -382,23 +383,24 @@ def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:
     written in a case none of its names has, so another word ("MSc" is a degree): it is marked OTHERWISE."""
     words = canonical_words(query)
     otherwise = _written_otherwise(kb, query) if query != query.lower() else set()
-    otherwise |= _microsoft(query)
+    otherwise |= _another_ms(query)
     if otherwise:
         words = [word + OTHERWISE if word in otherwise else word for word in words]
     return words, bool(otherwise)
 
 
-# Programs whose name follows "MS" for Microsoft: "MS Word", "MS Teams" (the MS team is one).
-_PROGRAMS = frozenset("word excel teams paint powerpoint onenote dos windows visio sharepoint".split())
+# Names after which "MS" is another thing: Microsoft's programs ("MS Word", "MS Teams"; the MS team is
+# one) and MS Contin, a morphine.
+_ANOTHER_MS = frozenset("word excel teams paint powerpoint onenote dos windows visio sharepoint contin".split())
 
 
-def _microsoft(query: str) -> set[str]:
-    """{"ms"} when "MS" names Microsoft, before one of its programs as written ("MS Teams", "ms word");
-    else nothing."""
+def _another_ms(query: str) -> set[str]:
+    """{"ms"} when "MS" is another thing, before one of those names as written ("MS Teams", "ms word",
+    "MS Contin"); else nothing."""
     from ms_ref.words import written
 
     tokens = [token.lower() for token in written(query)]
-    return {"ms"} if any(a == "ms" and b in _PROGRAMS for a, b in zip(tokens, tokens[1:])) else set()
+    return {"ms"} if any(a == "ms" and b in _ANOTHER_MS for a, b in zip(tokens, tokens[1:])) else set()
 
 
 def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:

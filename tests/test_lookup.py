@@ -245,7 +245,9 @@ def test_a_word_two_entries_share_lists_both(kb) -> None:
      # WordNet's abbreviation for an everyday word is another sense of the letters (MS, IV)
      "Mississippi", "what's the capital of MS (Mississippi)", "a manuscript",
      # "MS" before a Microsoft program's name
-     "ms word", "MS Teams won't share my screen", "ms excel formulas",
+     "ms word", "MS Teams won't share my screen", "ms excel formulas", "MS Contin for cancer pain",
+     # an abbreviation in brackets after a heading no entry has is another thing's
+     "what is mitral stenosis (MS) on an echo report",
      # two qualifiers and fillers say too little; one that names a form or a test ("pills", "scan") says
      # too little
      "how long does it last", "pills", "my pills", "scan", "dose"],
