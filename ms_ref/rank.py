@@ -84,6 +84,9 @@ QUALIFIERS = frozenset(
         " inherited inherit hereditary genetic contagious catching last lasts long normal"
         " range positive negative high low worse better inject injected injecting injects affect affects"
         " away common rare serious dangerous fatal likely chance chances rate success expect expected"
+        # Where the word was read ("what does demyelinating mean in my discharge letter", "in the trial
+        # leaflet"): the word is still the subject.
+        " letter letters report reports leaflet notes discharge"
     ).split()
 )
 # Qualifiers that ask about a subject left unsaid ("is it inherited", "getting worse", "can it be cured"):

@@ -189,6 +189,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("types of ms", "ms-types"),
         ("what are the 4 types of MS", "ms-types"),  # a number counting kinds says how many, not which
         ("what are the four types of ms", "ms-types"),
+        ("what does demyelinating mean in my discharge letter", "demyelination"),  # where the word was read
         ("my ms team", "ms-team"),  # the MS team is one: "MS Teams" is Microsoft's
         ("ms word finding difficulty", "verbal-fluency"),
         ("can i take HRT with MS", "sex-hormones"),  # the entry says what is known of HRT and the menopause
