@@ -8,7 +8,7 @@ it; rapidfuzz is imported only by the typo-tolerant tier and by suggestions.
 
 from __future__ import annotations
 
-from ms_ref.words import OTHERWISE, normalise, sounds, spelling, stem
+from ms_ref.words import OTHERWISE, normalise, sounds, spelling, stem, written
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -397,8 +397,6 @@ _ANOTHER_MS = frozenset("word excel teams paint powerpoint onenote dos windows v
 def _another_ms(query: str) -> set[str]:
     """{"ms"} when "MS" is another thing, before one of those names as written ("MS Teams", "ms word",
     "MS Contin"); else nothing."""
-    from ms_ref.words import written
-
     tokens = [token.lower() for token in written(query)]
     return {"ms"} if any(a == "ms" and b in _ANOTHER_MS for a, b in zip(tokens, tokens[1:])) else set()
 
@@ -408,8 +406,6 @@ def _written_otherwise(kb: KnowledgeBase, query: str) -> set[str]:
     abbreviation written otherwise: "MSc" (a degree) is not MSC (mesenchymal stem cells), though both fold
     to "msc". A plural ("DMTs", "MSCs") is its abbreviation; a word in small letters, or starting with a
     capital only ("Msc" on a phone), may be either."""
-    from ms_ref.words import written
-
     mixed = [t for t in written(query) if any(c.isupper() for c in t[1:]) and any(c.islower() for c in t)]
     if not mixed:
         return set()
