@@ -185,6 +185,18 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     query = query[:500]
     words, otherwise = query_words(kb, query)
     words = _uncounted(words)
+    # Without a name that says where the rest was read ("clonus in my physio notes"); when that finds
+    # nothing, the query as written.
+    placed = _placed(kb, words)
+    if placed != words:
+        found = _resolved(kb, query, placed, otherwise)
+        if found["ids"]:
+            return found
+    return _resolved(kb, query, words, otherwise)
+
+
+def _resolved(kb: KnowledgeBase, query: str, words: list[str], otherwise: bool) -> Resolved:
+    """resolve_query on the words of `query` as read."""
     key = " ".join(words)
 
     # A name, alias or id, as written or folded, always wins: "interferon" is the entry named Interferon.
@@ -242,6 +254,34 @@ def _uncounted(words: list[str]) -> list[str]:
 _ACTING = frozenset("inhibitor blocker modulator antagonist agonist".split())
 _TARGETS = "drug targets"
 _CLASSES = "drug classes"
+
+
+# Where a word was read, as folded: "my physio notes", "the neurologist's letter", "my MRI report".
+_PLACES = frozenset("letter report note leaflet result summary".split())
+_PLACE_NAME_WORDS = 3  # the longest name read as a place ("lumbar puncture results")
+
+
+def _placed(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """`words` without a name that only says where the rest was read, when the rest has a word of its own:
+    "what does clonus mean in my physio notes" asks about clonus, "my neurologist letter says CIS" about
+    CIS. A name with nothing else ("my MRI report", "what do my MRI results mean") stays the subject."""
+    for index, word in enumerate(words):
+        if word not in _PLACES or index == 0:
+            continue
+        from ms_ref.rank import folded_fillers
+
+        fillers = folded_fillers()
+        for start in range(max(0, index - _PLACE_NAME_WORDS), index):
+            if not kb.by_canonical(" ".join(words[start:index])):
+                continue
+            if start and words[start - 1] not in fillers:
+                break  # the name is part of a longer one ("brain MRI report")
+            rest = words[:start] + words[index + 1 :]
+            subjects = [w for w in rest if w not in fillers and w not in _QUALIFIERS and w not in _PLACES]
+            if any(w != "ms" and not w.isdigit() for w in subjects):
+                return rest
+            break
+    return words
 
 
 def _acting(kb: KnowledgeBase, words: list[str], found: Resolved) -> Resolved:

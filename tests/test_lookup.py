@@ -465,6 +465,24 @@ def test_names_from_clinic_and_benefit_letters(kb, query: str, entry_id: str) ->
 
 
 @pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        ("what does clonus mean in my physio notes", "clonus"),
+        ("my neurologist's letter says I have RRMS", "rrms"),
+        ("the physio report says spasticity", "spasticity"),
+        ("the MS nurse letter mentions PIRA", "pira"),
+        # A name with nothing else stays the subject; so does one inside a longer name.
+        ("my MRI report", "mri"),
+        ("what do my MRI results mean", "mri"),
+        ("brain mri scan results", "mri"),
+    ],
+)
+def test_a_name_that_says_where_a_word_was_read_is_not_the_subject(kb, query: str, entry_id: str) -> None:
+    """"My physio notes", "the neurologist's letter": the query asks about the word read there."""
+    assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
     ("text", "read"),
     [
         ("stop my DMT", "discontinuation my dmt"),
