@@ -522,8 +522,10 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     """Another candidate to answer than the ranker's best, which the thresholds answered, or None: the
     answer model's likeliest, when it would answer it and is surer of it by SWITCH_MARGIN ("I swing my bad
     leg out to the side so my foot doesn't catch" is circumduction, not the weakness of one limb the ranker
-    put first). A treatment the query names gives way only to an entry that is no treatment ("can I have
-    the yellow fever jab on fingolimod" asks about live vaccines); the name of any other entry stays."""
+    put first). A medicine the query names gives way only to an entry that is no treatment ("can I have
+    the yellow fever jab on fingolimod" asks about live vaccines), and no treatment gives way to a medicine;
+    a therapy named gives way to another ("exercises in a warm pool with a physio" is aquatic therapy). The
+    name of any other entry stays."""
     named = bool(scored) and scored[0][3]
     if not scored or (named and scored[0][0] not in ranking.treatments):
         return None
@@ -532,9 +534,18 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
         return None
     (value, pick, entry_id), values = found
     first = next((v for v, p, _i in values if p == 0), 0.0)
-    if not pick or value - first < SWITCH_MARGIN or (named and entry_id in ranking.treatments):
+    if not pick or value - first < SWITCH_MARGIN:
+        return None
+    if named and entry_id in ranking.treatments and _medicines(ranking, scored[0][0], entry_id):
         return None
     return entry_id
+
+
+def _medicines(ranking: Ranker, *ids: str) -> bool:
+    """Whether any of these entries is a medicine (ms_ref.rank.medicine)."""
+    from ms_ref.rank import medicine
+
+    return any(medicine(ranking.kb.entry(entry_id)) for entry_id in ids)
 
 
 def settled(

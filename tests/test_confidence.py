@@ -189,10 +189,11 @@ def test_the_answer_may_be_a_candidate_after_the_first(kb, monkeypatch: pytest.M
     assert lookup.resolve_query(kb, query) == {"ids": [meant], "match": "ranked"}
 
 
-def test_a_named_treatment_gives_way_only_to_an_entry_that_is_no_treatment(kb, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A question that names a treatment may ask about something else of it (live vaccines, breastfeeding):
-    the answer model's likelier entry replaces the treatment, unless it is another treatment; the name of an
-    entry that is no treatment always stays."""
+def test_a_named_medicine_gives_way_only_to_an_entry_that_is_no_treatment(kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question that names a medicine may ask about something else of it (live vaccines, breastfeeding):
+    the answer model's likelier entry replaces the medicine, unless it is another treatment; a therapy named
+    gives way to another therapy, never to a medicine; the name of an entry that is no treatment always
+    stays."""
     from ms_ref.rank import ranker
 
     ranking = ranker(kb)
@@ -210,6 +211,8 @@ def test_a_named_treatment_gives_way_only_to_an_entry_that_is_no_treatment(kb, m
     assert switched(query, "live-vaccine") == "live-vaccine"
     assert switched(query, "ocrelizumab") is None
     assert switched("what is the dose of ocrelizumab", "fatigue") == "fatigue"
+    assert switched("exercises in a warm pool with a physio", "aquatic-therapy") == "aquatic-therapy"
+    assert switched("exercises in a warm pool with a physio", "baclofen") is None
     assert switched("how long does trigeminal neuralgia pain last", "neuropathic-pain") is None
 
 
