@@ -192,6 +192,7 @@ def test_url_forms(url: str, reason: str | None) -> None:
         ("https://www.ema.europa.eu/en/medicines/human/EPAR/ocrevus", "regulator"),
         ("https://www.nice.org.uk/guidance/ng220", "guideline"),
         ("https://mstrust.org.uk/a-z/ms-hug", "society"),
+        ("https://www.msplus.org.au/news/learning-to-live-well-with-ms-can-be-life-changing", "society"),
         ("https://pmc.ncbi.nlm.nih.gov/articles/PMC123/", "literature"),
         ("https://pmc.ncbi.nlm.nih.gov/articles/PMC123/figure/F1", "not a source"),
         ("https://multiplesclerosisnewstoday.com/x", "news"),

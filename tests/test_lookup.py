@@ -197,6 +197,14 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("can i take HRT with MS", "sex-hormones"),  # the entry says what is known of HRT and the menopause
         ("is it the menopause or my MS", "sex-hormones"),
         ("alpha 4 integrin", "alpha-4-integrin"),  # elsewhere a number is part of a name
+        # "MS and ..." as people search for the common questions
+        ("ms support groups", "peer-support"),
+        ("ms stages", "ms-types"),
+        ("ms and heat", "heat-sensitivity"),
+        ("ms eye problems", "vision-problems"),
+        ("ms and memory loss", "memory"),
+        ("can you catch ms", "multiple-sclerosis"),
+        ("what foods to avoid with MS", "diet"),
         # a name found only by dropping a qualifier is checked with the ranker, which weighs the qualifier
         ("brain scan", "mri"),
         ("is there a gene test for MS", "genetics"),
@@ -231,6 +239,11 @@ def test_a_question_about_medicines_for_a_symptom_finds_the_symptom_or_its_treat
 def test_several_names_side_by_side_are_listed(kb, query: str, expected: set[str]) -> None:
     found = lookup.resolve_query(kb, query)
     assert found["match"] == "ambiguous" and expected <= set(found["ids"])
+
+
+def test_ms_and_the_weather_lists_heat_and_cold(kb) -> None:
+    """Some people with MS are sensitive to heat, some to cold, some to both: the weather lists both."""
+    assert sorted(lookup.resolve_query(kb, "ms and the weather")["ids"]) == ["cold-sensitivity", "heat-sensitivity"]
 
 
 def test_a_word_two_entries_share_lists_both(kb) -> None:

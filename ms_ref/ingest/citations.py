@@ -113,6 +113,7 @@ _HOSTS = {
         "hse.ie",
         "cancer.gov",
         "ms.org.au",
+        "msplus.org.au",  # MS Plus, an Australian MS charity
     ),
     "literature": (
         "doi.org",
