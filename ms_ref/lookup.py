@@ -378,6 +378,10 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
         prefixed = kb.by_leading(phrase)
         if len(prefixed) == 1:
             return _found(prefixed, "prefix")
+    # Medicines set side by side ("gabapentin or pregabalin for nerve pain, which is better"): all of them.
+    compared = _compared(kb, words, content)
+    if compared:
+        return _found(compared, "ambiguous")
     last = [w for w in variants[-1] if w not in _QUALIFIERS and w not in _CONNECTORS]
     joined = any(w in _CONNECTORS for w in content) or "&" in query or "+" in query
     several = len(last) > 1 and all(kb.by_canonical(word) for word in last)
@@ -416,6 +420,37 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
         if heard:
             return _found(heard, "fuzzy")
     return _found([], "none")
+
+
+# Words that set names side by side ("ocrelizumab vs natalizumab", "the difference between gabapentin and
+# pregabalin"), and words that ask to choose between names joined by "or" ("baclofen or tizanidine, which
+# is better"). Not "than" or "between" alone: "is Vumerity easier on the stomach than Tecfidera" asks about
+# Vumerity, "the gap between stopping Tysabri and starting Ocrevus" about the washout.
+_COMPARING = frozenset("vs versus difference".split())
+_CHOOSING = frozenset("which better worse best".split())
+
+
+def _compared(kb: KnowledgeBase, words: list[str], content: list[str]) -> list[str]:
+    """The medicines a query sets side by side, in its order, when it names two or more with words that
+    compare them ("neurontin or lyrica, which is better for nerve pain"): msref lists them, never picks
+    one. Empty otherwise ("can I breastfeed on Ocrevus or Kesimpta" asks about breastfeeding). `content`:
+    the words but fillers ("or" is one)."""
+    if not _COMPARING.intersection(words) and not ("or" in words and _CHOOSING.intersection(words)):
+        return []
+    from ms_ref.rank import medicine
+
+    found: list[str] = []
+    index = 0
+    while index < len(content):
+        for size in (2, 1):
+            named = kb.by_canonical(" ".join(content[index : index + size])) if index + size <= len(content) else []
+            if len(named) == 1 and medicine(kb.entry(named[0])):
+                found.append(named[0])
+                index += size - 1
+                break
+        index += 1
+    found = _unique(found)
+    return found if len(found) >= 2 else []
 
 
 def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:

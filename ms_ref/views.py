@@ -85,6 +85,10 @@ def entry_json(entry: Entry) -> dict[str, object]:
 # Lookups
 
 
+# At most this many treatments a list of candidates offers to compare.
+COMPARED = 4
+
+
 def resolve(kb: KnowledgeBase, query: str, notes: list[str] | None = None) -> Entry:
     """The one entry `query` names, or NotFoundError with suggestions / the candidates.
 
@@ -101,10 +105,10 @@ def resolve(kb: KnowledgeBase, query: str, notes: list[str] | None = None) -> En
             notes.append(f"showing {entry['name']} for {quoted(query)}")
         return entry
     if ids:
-        raise NotFoundError(
-            f"{quoted(query)} could mean several entries; say which one",
-            hints=[*candidate_lines(kb, ids[:12]), *([f"... and {len(ids) - 12} more"] if len(ids) > 12 else [])],
-        )
+        hints = [*candidate_lines(kb, ids[:12]), *([f"... and {len(ids) - 12} more"] if len(ids) > 12 else [])]
+        if len(ids) <= COMPARED and all(kb.entry(i)["kind"] == "treatment" for i in ids):
+            hints.append(f"`msref compare {' '.join(ids)}` sets them side by side")
+        raise NotFoundError(f"{quoted(query)} could mean several entries; say which one", hints=hints)
     hints = [f"did you mean: {name}" for name in lookup.suggest(kb, query)]
     hints.append(f"`msref search {search_words(query)}` looks for the words in every field")
     raise NotFoundError(f"no entry for {quoted(query)}", hints=hints)

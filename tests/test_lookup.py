@@ -241,6 +241,28 @@ def test_several_names_side_by_side_are_listed(kb, query: str, expected: set[str
     assert found["match"] == "ambiguous" and expected <= set(found["ids"])
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("neurontin or lyrica, which is better for nerve pain", ["gabapentin", "pregabalin"]),
+     ("tizanidine or baclofen for stiff legs, which is better", ["tizanidine", "baclofen"]),
+     ("whats the difference between gabapentin and pregabalin for nerve pain", ["gabapentin", "pregabalin"])],
+)
+def test_medicines_set_side_by_side_are_listed_never_picked(kb, query: str, expected: list[str]) -> None:
+    """A question that compares medicines lists them in its order; msref does not pick the better one."""
+    assert lookup.resolve_query(kb, query) == {"ids": expected, "match": "ambiguous"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["how do you switch from tecfidera to ocrevus", "can I breastfeed on ocrevus or kesimpta",
+     "how long should I wait between stopping Tysabri and starting Ocrevus"],
+)
+def test_a_question_about_two_medicines_is_no_comparison(kb, query: str) -> None:
+    """Two medicines named in a question about something else of them (switching, breastfeeding, the gap
+    between them) are not listed side by side."""
+    assert lookup.resolve_query(kb, query)["match"] != "ambiguous"
+
+
 def test_ms_and_the_weather_lists_heat_and_cold(kb) -> None:
     """Some people with MS are sensitive to heat, some to cold, some to both: the weather lists both."""
     assert sorted(lookup.resolve_query(kb, "ms and the weather")["ids"]) == ["cold-sensitivity", "heat-sensitivity"]
@@ -278,6 +300,9 @@ def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:
     assert "could mean several entries" in result.err
     assert "msref explain urinary-incontinence" in result.err and "msref explain bowel-incontinence" in result.err
     assert "Urinary incontinence (glossary term): " in result.err  # each candidate with its plain meaning
+    assert "msref compare" not in result.err  # only treatments are compared
+    result = run("explain", "neurontin or lyrica, which is better for nerve pain")
+    assert result.code == 1 and "`msref compare gabapentin pregabalin` sets them side by side" in result.err
 
 
 def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:
