@@ -536,6 +536,10 @@ def switched(ranking: Ranker, words: list[str], scored: list[tuple[str, float, i
     first = next((v for v, p, _i in values if p == 0), 0.0)
     if not pick or value - first < SWITCH_MARGIN:
         return None
+    # A query of a word or two besides fillers ("my MRI report") keeps the ranker's answer against an entry
+    # only the nearest examples bring: they share its words, not its meaning.
+    if pick <= -CANDIDATES and len({word for word in words if word not in ranking.fillers}) < MIN_WORDS:
+        return None
     if named and entry_id in ranking.treatments and _medicines(ranking, scored[0][0], entry_id):
         return None
     return entry_id
