@@ -389,7 +389,16 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
     # nothing else: list them all, before the ranker picks one.
     if several and joined:
         return _found(_unique(i for word in last for i in kb.by_canonical(word)), "ambiguous")
+    # "MS treatments", "how is MS treated": the five treatment families, each with its summary.
+    asks = [w for w in content if w != "ms"]
+    if any(w in _TREATING for w in asks) and all(w in _TREATING or w in _OPTIONS for w in asks):
+        from ms_ref.spec import FAMILY_IDS
+
+        return _found([i for i in FAMILY_IDS if kb.has(i)], "ambiguous")
     ranked = _ranked(kb, words)
+    topic = _topic(kb, words, content, ranked)
+    if topic is not None:
+        return topic
     if ranked is not None:
         return ranked
 
@@ -420,6 +429,30 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
         if heard:
             return _found(heard, "fuzzy")
     return _found([], "none")
+
+
+# Words asking how MS is treated, as folded ("MS treatments", "treating MS", "MS therapy options"): the
+# answer is the treatment families, not one of them nor MS itself.
+_TREATING = frozenset("treatment treated treating treat therapy".split())
+_OPTIONS = frozenset("option available".split())
+_TOPIC_WORDS = 2  # the most words besides "MS" and fillers of a query read as a topic of MS (_topic)
+
+
+def _topic(kb: KnowledgeBase, words: list[str], content: list[str], ranked: Resolved | None) -> Resolved | None:
+    """What a query of "MS" and a word or two names without "MS" ("MS eyes", "MS causes", "ms vision"),
+    where the whole query found nothing else than MS itself: the name MS outweighs a topic the ranker
+    spreads over several entries, though the person asks about that topic in MS. None otherwise, and
+    when the words without "MS" find nothing, or MS again."""
+    rest = [w for w in content if w != "ms"]
+    if len(rest) == len(content) or not rest or len(rest) > _TOPIC_WORDS:
+        return None
+    ms = kb.by_canonical("ms")
+    if ranked is not None and ranked["ids"] != ms:
+        return None
+    found = _ranked(kb, [w for w in words if w != "ms"])
+    if found is None or any(i in found["ids"] for i in ms):
+        return None
+    return found
 
 
 # Words that set names side by side ("ocrelizumab vs natalizumab", "the difference between gabapentin and

@@ -108,6 +108,8 @@ def resolve(kb: KnowledgeBase, query: str, notes: list[str] | None = None) -> En
         hints = [*candidate_lines(kb, ids[:12]), *([f"... and {len(ids) - 12} more"] if len(ids) > 12 else [])]
         if len(ids) <= COMPARED and all(kb.entry(i)["kind"] == "treatment" for i in ids):
             hints.append(f"`msref compare {' '.join(ids)}` sets them side by side")
+        if all(kb.entry(i)["kind"] == "family" for i in ids):
+            hints.append("`msref treatments --type dmt` lists the treatments of one family")
         raise NotFoundError(f"{quoted(query)} could mean several entries; say which one", hints=hints)
     hints = [f"did you mean: {name}" for name in lookup.suggest(kb, query)]
     hints.append(f"`msref search {search_words(query)}` looks for the words in every field")

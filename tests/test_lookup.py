@@ -305,6 +305,10 @@ def test_cli_lists_candidates_with_their_meaning(run, real_data) -> None:
     assert "msref compare" not in result.err  # only treatments are compared
     result = run("explain", "neurontin or lyrica, which is better for nerve pain")
     assert result.code == 1 and "`msref compare gabapentin pregabalin` sets them side by side" in result.err
+    result = run("explain", "MS", "treatments")
+    assert result.code == 1 and "Rehabilitation (treatment family): " in result.err
+    assert "`msref treatments --type dmt` lists the treatments of one family" in result.err
+    assert "msref treatments" not in run("explain", "incontinence").err
 
 
 def test_cli_announces_what_it_read_and_offers_search(run, real_data) -> None:
@@ -520,6 +524,52 @@ def test_names_from_clinic_and_benefit_letters(kb, query: str, entry_id: str) ->
 def test_a_name_that_says_where_a_word_was_read_is_not_the_subject(kb, query: str, entry_id: str) -> None:
     """"My physio notes", "the neurologist's letter": the query asks about the word read there."""
     assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # MS and a word or two of a topic asks about that topic in MS, not about MS itself.
+        ("ms causes", ["aetiology"]),
+        ("ms vision", ["vision-problems"]),
+        ("ms walking", ["walking-impairment"]),
+        ("MS balance", ["balance-problems"]),
+        # A topic that finds nothing alone leaves MS the answer.
+        ("ms cure", ["multiple-sclerosis"]),
+        ("ms symptoms", ["multiple-sclerosis"]),
+        # A name among the words is read as before.
+        ("ms relapse", ["relapse"]),
+        ("ms hug", ["ms-hug"]),
+    ],
+)
+def test_ms_with_a_topic_answers_the_topic(kb, query: str, expected: list[str]) -> None:
+    """"MS eyes" asks about eyes in MS: the name MS does not outweigh the topic."""
+    assert lookup.resolve_query(kb, query)["ids"] == expected
+
+
+def test_ms_with_a_topic_of_several_entries_lists_them(kb) -> None:
+    found = lookup.resolve_query(kb, "ms eyes")
+    assert found["match"] == "ambiguous"
+    assert found["ids"][0] == "vision-problems"
+    assert "multiple-sclerosis" not in found["ids"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ms treatments", "treatment for MS", "how is MS treated", "treating multiple sclerosis", "MS treatment options",
+     "treatments"],
+)
+def test_how_ms_is_treated_lists_the_treatment_families(kb, query: str) -> None:
+    """"MS treatments" asks for all five families, each with its summary; never one of them or MS itself."""
+    found = lookup.resolve_query(kb, query)
+    assert found == {"ids": ["dmt", "symptomatic", "rehabilitation", "stem-cell", "complementary"], "match": "ambiguous"}
+
+
+def test_a_treatment_word_with_another_subject_is_not_the_families(kb) -> None:
+    assert lookup.resolve_query(kb, "is there any treatment for primary progressive MS")["ids"] == ["ppms"]
+    assert lookup.resolve_query(kb, "MS drug treatment side effects")["ids"] != [
+        "dmt", "symptomatic", "rehabilitation", "stem-cell", "complementary"
+    ]
 
 
 @pytest.mark.parametrize(
