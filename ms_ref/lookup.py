@@ -187,12 +187,119 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     words = _uncounted(words)
     # Without a name that says where the rest was read ("clonus in my physio notes"); when that finds
     # nothing, the query as written.
+    found = _placed_or_read(kb, query, words, otherwise)
+    if found["ids"]:
+        return found
+    # A name dictated or read out in pieces ("bac low fen", "what does c i s mean"): the pieces joined.
+    joined = _rejoined(kb, words)
+    if joined != words:
+        again = _placed_or_read(kb, " ".join(joined), joined, otherwise)
+        if again["ids"]:
+            return _found(again["ids"], "fuzzy" if again["match"] in ("exact", "canonical") else again["match"])
+    return found
+
+
+def _placed_or_read(kb: KnowledgeBase, query: str, words: list[str], otherwise: bool) -> Resolved:
+    """_resolved on `words` without a name that says where the rest was read (_placed); when that finds
+    nothing, on `words` as they are."""
     placed = _placed(kb, words)
     if placed != words:
         found = _resolved(kb, query, placed, otherwise)
         if found["ids"]:
             return found
     return _resolved(kb, query, words, otherwise)
+
+
+_PIECES = 3  # the most pieces a word of a name is read as joined from
+_NAME_WORD = 4  # the shortest word of a name joined from pieces ("rrms"; "o c t" is joined as letters)
+
+
+def _rejoined(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """`words` with a name that speech dictation, or a slow typist, split into pieces joined again:
+    - single letters spelled out ("o c t", "r r m s"), when they spell a word the entries have;
+    - two or three pieces of a word of a name ("peri ventricular", "scot oma", "bac low fen", "fingal
+      mod"), where one piece at least is no word the entries or everyday English have, and the pieces
+      joined are a word of a name, as written or within a slip (_joined_name).
+    Unchanged when nothing joins."""
+    from ms_ref.rank import folded_fillers, ranker
+
+    ranking = ranker(kb)
+    fillers = folded_fillers()
+    keys, spoken = kb.derived("name words", _name_words)
+    known = set(keys)
+    ordinary = ranking.everyday | ranking.lookalikes
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        # Letters spelled one by one: "c i s", "e d s s".
+        end = index
+        while end < len(words) and len(words[end]) == 1 and words[end].isalpha():
+            end += 1
+        spelled = fold("".join(words[index:end])) if end - index >= 2 else ""
+        if spelled and (spelled in ranking.df or kb.by_canonical(spelled)):
+            kept.append(spelled)
+            index = end
+            continue
+        for size in range(2, _PIECES + 1):
+            pieces = words[index : index + size]
+            if len(pieces) < size or not all(piece.isalpha() for piece in pieces):
+                continue
+            if all(piece in ranking.df or piece in ordinary for piece in pieces):
+                continue  # whole words of their own ("can not", "new writing")
+            if pieces[0] in fillers or pieces[-1] in fillers:
+                continue  # a filler joins only inside a name ("tis a nidine"), never "convert a" or "an sti"
+            name = _joined_name("".join(pieces), keys, spoken, known, ordinary)
+            if name:
+                kept.append(name)
+                index += size
+                break
+        else:
+            kept.append(words[index])
+            index += 1
+    return kept
+
+
+def _name_words(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """The words of every name, alias and id, as folded, of _NAME_WORD letters or more; and each as it
+    sounds (ms_ref.words.sounds)."""
+    words = sorted(
+        {word for key in kb.canonical_keys() for word in key.split() if word.isalpha() and len(word) >= _NAME_WORD}
+    )
+    return words, [sounds(word) for word in words]
+
+
+def _joined_name(joined: str, keys: list[str], spoken: list[str], known: set[str], ordinary: frozenset[str]) -> str:
+    """The word of a name `joined` is, as written or within a slip (the typo tier's allowance), or as it
+    sounds within a slip for a longer one (as _sound_alike); "" when none, or several."""
+    if joined in known:
+        return joined
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    allowed = _allowance(len(joined))
+    if allowed:
+        hits = [
+            (int(distance), keys[index])
+            for _key, distance, index in process.extract(
+                joined, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None
+            )
+            if _plausible_typo(joined, keys[index])
+        ]
+        if hits:
+            nearest = [key for distance, key in hits if distance == min(hits)[0]]
+            return nearest[0] if len(nearest) == 1 else ""
+    heard = sounds(joined)
+    if len(joined) < 5 or joined in ordinary:
+        return ""
+    found = [
+        (int(distance), keys[index])
+        for _sound, distance, index in process.extract(
+            heard, spoken, scorer=OSA.distance, score_cutoff=1 if len(heard) >= 6 else 0, limit=None
+        )
+        if spoken[index][:1] == heard[:1]
+    ]
+    best = [key for distance, key in found if distance == min(found)[0]] if found else []
+    return best[0] if len(best) == 1 else ""
 
 
 def _resolved(kb: KnowledgeBase, query: str, words: list[str], otherwise: bool) -> Resolved:
@@ -470,6 +577,12 @@ def _compared(kb: KnowledgeBase, words: list[str], content: list[str]) -> list[s
     the words but fillers ("or" is one)."""
     if not _COMPARING.intersection(words) and not ("or" in words and _CHOOSING.intersection(words)):
         return []
+    found = _medicines_named(kb, content)
+    return found if len(found) >= 2 else []
+
+
+def _medicines_named(kb: KnowledgeBase, content: list[str]) -> list[str]:
+    """The medicines `content` names by a name of one or two words, in its order."""
     from ms_ref.rank import medicine
 
     found: list[str] = []
@@ -482,8 +595,7 @@ def _compared(kb: KnowledgeBase, words: list[str], content: list[str]) -> list[s
                 index += size - 1
                 break
         index += 1
-    found = _unique(found)
-    return found if len(found) >= 2 else []
+    return _unique(found)
 
 
 def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:

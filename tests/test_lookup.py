@@ -527,6 +527,43 @@ def test_a_name_that_says_where_a_word_was_read_is_not_the_subject(kb, query: st
 
 
 @pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        # Letters spelled one by one, as dictation or a screen reader's user writes them.
+        ("what does c i s mean if I have only had one attack", "cis"),
+        ("what does r r m s mean in my letter", "rrms"),
+        ("what does an e d s s score of 4 mean", "edss"),
+        ("does l d n work for ms", "low-dose-naltrexone"),
+        ("n m o s d", "nmosd"),
+        # A name dictated in pieces.
+        ("does bac low fen make you drowsy", "baclofen"),
+        ("my letter says peri ventricular lesions what does that mean", "periventricular-lesion"),
+        ("what does scot oma mean on my visual field print out", "scotoma"),
+        ("what does de mile ination mean", "demyelination"),
+        ("can I take tis a nidine at night for stiffness", "tizanidine"),
+    ],
+)
+def test_a_name_in_pieces_is_joined(kb, query: str, entry_id: str) -> None:
+    """Dictation splits a name it does not know ("bac low fen"); letters get spelled out ("c i s")."""
+    assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["i can not sleep after coffee", "the sea son finale was great", "b b c news tonight", "pass word reset",
+     "tea spoon of sugar in my coffee", "a b c d"],
+)
+def test_words_of_their_own_are_not_joined(kb, query: str) -> None:
+    assert lookup.resolve_query(kb, query)["ids"] == []
+
+
+def test_a_joined_name_is_announced(run, real_data) -> None:
+    result = run("explain", "does bac low fen make you drowsy")
+    assert result.code == 0 and result.out.startswith("Baclofen (oral)\n")
+    assert "showing Baclofen (oral) for 'does bac low fen make you drowsy'" in result.err
+
+
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         # MS and a word or two of a topic asks about that topic in MS, not about MS itself.
