@@ -190,6 +190,12 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     found = _placed_or_read(kb, query, words, otherwise)
     if found["ids"]:
         return found
+    # "What does the word relapse mean": the word asked about, without "the word".
+    unworded = _unworded(words)
+    if unworded != words:
+        again = _placed_or_read(kb, " ".join(unworded), unworded, otherwise)
+        if again["ids"]:
+            return again
     # A name dictated or read out in pieces ("bac low fen", "what does c i s mean"): the pieces joined.
     joined = _rejoined(kb, words)
     if joined != words:
@@ -197,6 +203,24 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if again["ids"]:
             return _found(again["ids"], "fuzzy" if again["match"] in ("exact", "canonical") else again["match"])
     return found
+
+
+# Words that say the next is a word, as folded: "the word relapse", "this term", "the abbreviation CIS".
+_WORDING = frozenset("word term phrase expression abbreviation acronym".split())
+_POINTING = frozenset("the this that".split())
+
+
+def _unworded(words: list[str]) -> list[str]:
+    """`words` without "the word", "this term" and the like before another word; unchanged without."""
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        if words[index] in _POINTING and index + 2 < len(words) and words[index + 1] in _WORDING:
+            index += 2
+            continue
+        kept.append(words[index])
+        index += 1
+    return kept
 
 
 def _placed_or_read(kb: KnowledgeBase, query: str, words: list[str], otherwise: bool) -> Resolved:
@@ -508,6 +532,9 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
         return topic
     if ranked is not None:
         return ranked
+    switching = _switching(kb, words, content)
+    if switching:
+        return _found(switching, "ranked")
 
     # The start of a name, as Tab completion would finish it ("ocr", "natal", "terif").
     # Not for a word typed in capitals: "EDS" is an abbreviation of its own, not the start of "EDSS".
@@ -596,6 +623,20 @@ def _medicines_named(kb: KnowledgeBase, content: list[str]) -> list[str]:
                 break
         index += 1
     return _unique(found)
+
+
+# Verbs of moving from one medicine to another, as folded ("switching from Tecfidera to Ocrevus").
+_SWITCHING = frozenset("switch switching switched switche swap swapping swapped".split())
+
+
+def _switching(kb: KnowledgeBase, words: list[str], content: list[str]) -> list[str]:
+    """The entry on switching treatment, for a query that switches from a medicine it names ("how do you
+    switch from Tecfidera to Ocrevus, is there a gap"), where the ranker weighs the two medicines and
+    finds neither; else empty."""
+    if "from" not in words or not _SWITCHING.intersection(words):
+        return []
+    found = kb.by_canonical("switching treatment")
+    return found if len(found) == 1 and _medicines_named(kb, content) else []
 
 
 def query_words(kb: KnowledgeBase, query: str) -> tuple[list[str], bool]:

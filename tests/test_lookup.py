@@ -529,6 +529,34 @@ def test_a_name_that_says_where_a_word_was_read_is_not_the_subject(kb, query: st
 @pytest.mark.parametrize(
     ("query", "entry_id"),
     [
+        ("what does the word relapse mean", "relapse"),
+        ("what does the word 'relapse' mean exactly in MS?", "relapse"),
+        ("what does this abbreviation PIRA stand for", "pira"),
+        # A name with "word" in it is read as written first.
+        ("what does the word finding problem mean", "verbal-fluency"),
+    ],
+)
+def test_the_word_asked_about_is_the_subject(kb, query: str, entry_id: str) -> None:
+    """"The word relapse": "word" is no subject of its own ("word-finding" problems are)."""
+    assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["how do you switch from Tecfidera to Ocrevus, is there a gap?",
+     "what's involved in switching from tecfidera to a stronger drug"],
+)
+def test_switching_from_a_named_medicine_is_switching_treatment(kb, query: str) -> None:
+    assert lookup.resolve_query(kb, query)["ids"] == ["switching-treatment"]
+
+
+def test_switching_without_a_medicine_is_not_switching_treatment(kb) -> None:
+    assert lookup.resolve_query(kb, "switching from iphone to android")["ids"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
         # Letters spelled one by one, as dictation or a screen reader's user writes them.
         ("what does c i s mean if I have only had one attack", "cis"),
         ("what does r r m s mean in my letter", "rrms"),
