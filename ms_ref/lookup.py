@@ -583,10 +583,14 @@ def _topic(kb: KnowledgeBase, words: list[str], content: list[str], ranked: Reso
     ms = kb.by_canonical("ms")
     if ranked is not None and ranked["ids"] != ms:
         return None
-    found = _ranked(kb, [w for w in words if w != "ms"])
-    if found is None or any(i in found["ids"] for i in ms):
+    # The ranker's thresholds alone: the models of the second look read sentences, and this is none.
+    from ms_ref.rank import ranker
+
+    kept = [w for w in words if w != "ms"]
+    found = choose(ranker(kb).score(kept), len(kept))
+    if not found or any(i in found for i in ms):
         return None
-    return found
+    return _found(found, "ranked")
 
 
 # Words that set names side by side ("ocrelizumab vs natalizumab", "the difference between gabapentin and

@@ -207,6 +207,16 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("ms and memory loss", "memory"),
         ("can you catch ms", "multiple-sclerosis"),
         ("what foods to avoid with MS", "diet"),
+        ("ms benefits", "disability-benefits"),
+        ("ms and sex", "sexual-dysfunction"),
+        ("ms and cold", "cold-sensitivity"),
+        ("ms death", "prognosis"),  # not Pathology, which studies tissue after death
+        ("advanced ms", "palliative-care"),
+        ("ms inheritance", "heredity"),
+        ("ms cooling vest", "heat-sensitivity"),
+        ("late onset ms", "age-of-onset"),
+        ("ms anger", "emotional-changes"),
+        ("powerchair", "wheelchairs-and-scooters"),
         # a name found only by dropping a qualifier is checked with the ranker, which weighs the qualifier
         ("brain scan", "mri"),
         ("is there a gene test for MS", "genetics"),
