@@ -21,10 +21,17 @@ def normalise(text: str) -> str:
     """Lowercase, drop apostrophes, read punctuation and hyphens as spaces, collapse spaces. Letters in
     compatibility forms (full-width "ｍｓ ｈｕｇ" from a phone keyboard, ligatures) read as plain ones."""
     if not text.isascii():
-        import unicodedata
-
-        text = unicodedata.normalize("NFKC", text)
+        text = _plain(text)
     return " ".join(text.casefold().translate(_NORMALISE).split())
+
+
+def _plain(text: str) -> str:
+    """`text` in compatibility forms read as plain letters, without invisible format characters: a soft
+    hyphen or a zero-width space copied from a web page ("demy\u00adelination"), a direction mark."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if c.isascii() or unicodedata.category(c) != "Cf")
 
 
 # Marks a word written as none of the names it folds to is ("MSc" for the abbreviation MSC, ms_ref.lookup):
@@ -35,9 +42,7 @@ OTHERWISE = "~"
 def written(text: str) -> list[str]:
     """The words of `text` as normalise() splits them, in the case they are written ("MSc", "DMTs")."""
     if not text.isascii():
-        import unicodedata
-
-        text = unicodedata.normalize("NFKC", text)
+        text = _plain(text)
     return text.translate(_NORMALISE).split()
 
 

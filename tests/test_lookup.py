@@ -228,6 +228,9 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("MS injections", "injectable-treatment"),
         ("EDSS assessment", "edss"),
         ("ｍｓ ｈｕｇ", "ms-hug"),  # full-width letters from a phone keyboard
+        ("demy\u00adelination", "demyelination"),  # a soft hyphen copied from a web page
+        ("\u200bms\u200b hug", "ms-hug"),  # zero-width spaces
+        ("\u202ems hug", "ms-hug"),  # a direction mark
         ("legs like jelly 🦵", "muscle-weakness"),  # an emoji is no word
     ],
 )
