@@ -93,7 +93,7 @@ def test_held_out_figures_do_not_drop(kb) -> None:
 def test_dev_figures_do_not_drop(kb) -> None:
     """Each author's part of the dev file measured with the other parts' examples (ms_ref.confidence)."""
     report = evaluate_dev(kb)
-    assert report["accuracy"] >= 0.905  # 90.59% of 21,719 (19,675); 122 of the 6,294 outside MS answered
+    assert report["accuracy"] >= 0.906  # 90.61% of 21,719 (19,679); 122 of the 6,294 outside MS answered
     assert report["false_answer_rate"] <= 122 / 6294
 
 
@@ -217,6 +217,8 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("late onset ms", "age-of-onset"),
         ("ms anger", "emotional-changes"),
         ("powerchair", "wheelchairs-and-scooters"),
+        ("what is a flare sequence on an mri", "flair"),  # FLAIR as heard, not a flare-up
+        ("I have to look at my legs to know where they are", "proprioception"),
         # a name found only by dropping a qualifier is checked with the ranker, which weighs the qualifier
         ("brain scan", "mri"),
         ("is there a gene test for MS", "genetics"),
@@ -303,7 +305,10 @@ def test_a_word_two_entries_share_lists_both(kb) -> None:
      "what is mitral stenosis (MS) on an echo report",
      # two qualifiers and fillers say too little; one that names a form or a test ("pills", "scan") says
      # too little
-     "how long does it last", "pills", "my pills", "scan", "dose"],
+     "how long does it last", "pills", "my pills", "scan", "dose",
+     # pieces are joined into a name only where a filler is inside it ("tis a nidine"), never at its edge
+     "how to convert a pdf to word", "how long after a hookup should i get an STI test",
+     "nobody understands me at work", "switching from iphone to android"],
 )
 def test_queries_outside_ms_get_no_answer(kb, query: str) -> None:
     assert lookup.resolve_query(kb, query)["ids"] == [], query
