@@ -181,7 +181,8 @@ DEFER_WORDS = 2  # from this many words besides fillers, a name found without qu
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none. A verb of
     stopping a medicine is read as one word (ms_ref.rank.stopping); when that reading finds nothing, the
-    query is read again without it ("stop tysabri" still finds Tysabri)."""
+    query is read again without it ("stop tysabri" still finds Tysabri). A query that finds nothing is
+    read again without "the word" before a word (_unworded), then with a name in pieces joined (_rejoined)."""
     query = query[:500]
     words, otherwise = query_words(kb, query)
     words = _uncounted(words)
