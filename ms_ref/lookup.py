@@ -250,8 +250,7 @@ def _rejoined(kb: KnowledgeBase, words: list[str]) -> list[str]:
 
     ranking = ranker(kb)
     fillers = folded_fillers()
-    keys, spoken = kb.derived("name words", _name_words)
-    known = set(keys)
+    keys, spoken, known = kb.derived("name words", _name_words)
     ordinary = ranking.everyday | ranking.lookalikes
     kept: list[str] = []
     index = 0
@@ -284,47 +283,32 @@ def _rejoined(kb: KnowledgeBase, words: list[str]) -> list[str]:
     return kept
 
 
-def _name_words(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """The words of every name, alias and id, as folded, of _NAME_WORD letters or more; and each as it
-    sounds (ms_ref.words.sounds)."""
+def _name_words(kb: KnowledgeBase) -> tuple[list[str], list[str], frozenset[str]]:
+    """The words of every name, alias and id, as folded, of _NAME_WORD letters or more; each as it sounds
+    (ms_ref.words.sounds); and the words as a set."""
     words = sorted(
         {word for key in kb.canonical_keys() for word in key.split() if word.isalpha() and len(word) >= _NAME_WORD}
     )
-    return words, [sounds(word) for word in words]
+    return words, [sounds(word) for word in words], frozenset(words)
 
 
-def _joined_name(joined: str, keys: list[str], spoken: list[str], known: set[str], ordinary: frozenset[str]) -> str:
+def _joined_name(
+    joined: str, keys: list[str], spoken: list[str], known: frozenset[str], ordinary: frozenset[str]
+) -> str:
     """The word of a name `joined` is, as written or within a slip (the typo tier's allowance), or as it
-    sounds within a slip for a longer one (as _sound_alike); "" when none, or several."""
+    sounds (as _sound_alike reads a word); "" when none, or several."""
     if joined in known:
         return joined
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     allowed = _allowance(len(joined))
     if allowed:
-        hits = [
-            (int(distance), keys[index])
-            for _key, distance, index in process.extract(
-                joined, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None
-            )
-            if _plausible_typo(joined, keys[index])
-        ]
+        hits = [(d, key) for key, d in closest_keys(joined, keys, allowed) if _plausible_typo(joined, key)]
         if hits:
             nearest = [key for distance, key in hits if distance == min(hits)[0]]
             return nearest[0] if len(nearest) == 1 else ""
-    heard = sounds(joined)
     if len(joined) < 5 or joined in ordinary:
         return ""
-    found = [
-        (int(distance), keys[index])
-        for _sound, distance, index in process.extract(
-            heard, spoken, scorer=OSA.distance, score_cutoff=1 if len(heard) >= 6 else 0, limit=None
-        )
-        if spoken[index][:1] == heard[:1]
-    ]
-    best = [key for distance, key in found if distance == min(found)[0]] if found else []
-    return best[0] if len(best) == 1 else ""
+    heard = _heard(joined, keys, spoken)
+    return heard[0] if len(heard) == 1 else ""
 
 
 def _resolved(kb: KnowledgeBase, query: str, words: list[str], otherwise: bool) -> Resolved:
@@ -691,13 +675,18 @@ def _sound_alike(word: str, canon: dict[str, list[str]], ordinary: frozenset[str
     for a short word); never for everyday English, which is a word of its own and not a slip."""
     if len(word) < 5 or not word.isalpha() or word in ordinary:
         return []
+    names = [key for key in canon if key.isalpha() and len(key) >= 5 and key not in ordinary]
+    return _unique(i for key in _heard(word, names, [sounds(key) for key in names]) for i in canon[key])
+
+
+def _heard(word: str, names: list[str], spoken: list[str]) -> list[str]:
+    """The names (`spoken`: each as it sounds) nearest to how `word` sounds, starting with its sound, within
+    a slip for a longer word and none for a shorter one; empty when none is."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     heard = sounds(word)
     allowed = 1 if len(heard) >= 6 else 0
-    names = [key for key in canon if key.isalpha() and len(key) >= 5 and key not in ordinary]
-    spoken = [sounds(key) for key in names]
     found = [
         (int(distance), names[index])
         for _sound, distance, index in process.extract(
@@ -707,8 +696,8 @@ def _sound_alike(word: str, canon: dict[str, list[str]], ordinary: frozenset[str
     ]
     if not found:
         return []
-    best = min(distance for distance, _key in found)
-    return _unique(i for distance, key in found if distance == best for i in canon[key])
+    best = min(distance for distance, _name in found)
+    return [name for distance, name in found if distance == best]
 
 
 def _ranked(
