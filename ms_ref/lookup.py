@@ -184,6 +184,10 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     query is read again without it ("stop tysabri" still finds Tysabri). A query that finds nothing is
     read again without "the word" before a word (_unworded), then with a name in pieces joined (_rejoined)."""
     query = query[:500]
+    # "what is DIS? my letter says MRI demonstrates DIS": the word one clause asks the meaning of.
+    asked = _asked_meaning(kb, query)
+    if asked:
+        return _found(asked, "canonical")
     words, otherwise = query_words(kb, query)
     words = _uncounted(words)
     # Without a name that says where the rest was read ("clonus in my physio notes"); when that finds
@@ -204,6 +208,84 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         if again["ids"]:
             return _found(again["ids"], "fuzzy" if again["match"] in ("exact", "canonical") else again["match"])
     return found
+
+
+# Where a clause of a query ends: a question mark, a comma or colon, a dash between words, and "and" or
+# "but" before another question ("what is myelin and why does MS damage it").
+_CLAUSE_END = (
+    r"[?!;:,]|\s[-–—]+\s"
+    r"|\s(?:and|but)\s(?=(?:how|why|what|when|where|which|who|do|does|did|is|are|can|could|will|would"
+    r"|should|i|it|its|they|we|you)\b)"
+)
+_QUOTES = "\"“”‘’"
+# A clause asking what a word means: "what is DIS", "what are VEPs", "what's CIS", "define myelin", "the
+# meaning of periventricular", "what does FLAIR stand for", "what does DMT mean in my letter"; after the
+# words it quotes ("FLAIR hyperintensities in the deep white matter what does FLAIR stand for").
+_ASKING_WHAT = (
+    r"\b(?:what\s*(?:'s|’s|s\b|\s+is\b|\s+are\b)|define\b|meaning\s+of\b)\s*(?P<term>.+)$"
+    r"|\bwhat\s+(?:does|do)\s+(?P<meant>.+?)\s+(?:mean|stand\s+for)\b"
+)
+# The words that point back to what was quoted before ("lesions perpendicular to the ventricles - what does
+# that mean"), and the words after which the quote starts ("the radiologist wrote ...").
+_BACK = frozenset("that this it".split())
+_SAYING = frozenset("say said wrote written write mention mentioned show showed state stated read".split())
+
+
+def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
+    """The entry whose name or alias one clause of a longer query asks the meaning of ("what does
+    periventricular mean? report says several ovoid periventricular T2 hyperintensities", "what are VEPs
+    and do they involve needles"), or that the words before "what does that mean" quote ("radiologist
+    wrote periventricular - what does that mean"). The name asked about wins over the other words, as a
+    name alone does. Empty when no clause asks, or clauses ask about different entries, or the word is
+    MS, a qualifier ("what are the side effects") or not a whole name."""
+    if not any(mark in query for mark in "?!;:,-–—\"“”‘’") and " and " not in query and " but " not in query:
+        return []
+    import re
+
+    for quote in _QUOTES:
+        query = query.replace(quote, " ")
+    query = re.sub(r"(?<!\w)'|'(?!\w)", " ", query)  # a quotation mark, not the one in "Lhermitte's"
+    clauses = [c.strip() for c in re.split(_CLAUSE_END, query, flags=re.IGNORECASE) if c and c.strip()]
+    found: list[str] = []
+    before: list[str] = []
+    more = len(clauses) > 1  # more than the question, which the tiers read as it is
+    for clause in clauses:
+        match = re.search(_ASKING_WHAT, clause, flags=re.IGNORECASE)
+        if match:
+            more = more or match.start() > 0
+            quoted = canonical_words(clause[: match.start()]) or before
+            term = canonical_words(match.group("term") or match.group("meant") or "")
+            if match.group("meant") and term and all(w in _BACK for w in term):
+                saying = [index for index, word in enumerate(quoted) if word in _SAYING]
+                named = _named(kb, quoted) or (_named(kb, quoted[saying[-1] + 1 :]) if saying else [])
+            else:
+                named = _named(kb, term)
+            found.extend(i for i in named if i not in found)
+        before = canonical_words(clause)
+    return found if len(found) == 1 and more else []
+
+
+def _named(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """The one entry these words, without fillers, name exactly; none for MS, qualifiers alone ("the side
+    effects") or names set side by side ("the difference between Vumerity")."""
+    from ms_ref.rank import folded_fillers
+
+    fillers = folded_fillers()
+    content = [w for w in words if w not in fillers]
+    if not content or all(w in _QUALIFIERS for w in content) or _CONNECTORS.intersection(content):
+        return []
+    ids = kb.by_canonical(" ".join(content))
+    if not ids:  # as a report words it: "sustained ankle clonus bilaterally"
+        ids = kb.by_canonical(" ".join(w for w in content if w not in _REPORTED))
+    return ids if len(ids) == 1 and ids != kb.by_canonical("ms") else []
+
+
+# Words a clinic letter or a report puts around a finding, as folded: "bilateral extensor plantars",
+# "sustained ankle clonus", "mild spasticity in the left leg".
+_REPORTED = frozenset(
+    "bilateral bilaterally unilateral left right sided mild moderate severe marked sustained several "
+    "multiple small new old few scattered some".split()
+)
 
 
 # Words that say the next is a word, as folded: "the word relapse", "this term", "the abbreviation CIS".

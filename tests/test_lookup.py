@@ -562,6 +562,35 @@ def test_the_word_asked_about_is_the_subject(kb, query: str, entry_id: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        ('letter says "MRI demonstrates DIS" what is DIS?', "dissemination-in-space"),
+        ("what are VEPs and do they involve needles", "evoked-potentials"),
+        ("what is myelin and why does ms damage it", "myelin"),
+        ('"FLAIR hyperintensities in the deep white matter" what does FLAIR stand for', "flair"),
+        ("radiologist wrote periventricular - what does that mean?", "periventricular-lesion"),
+        ("my letter says mild spasticity - what does that mean?", "spasticity"),
+        ("what's CIS, is it MS?", "cis"),
+    ],
+)
+def test_the_name_a_clause_asks_the_meaning_of_answers(kb, query: str, entry_id: str) -> None:
+    """A clinic letter quoted around a question: the name asked about wins over the other words."""
+    assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "my rabbit has a tilted head and keeps falling over, what is it",  # "it" quotes nothing
+        "what does MS mean on a ship's name, like MS Oasis",  # another MS
+        "what are the side effects, and how long do they last",  # a qualifier, no name
+    ],
+)
+def test_a_clause_asking_about_no_name_answers_nothing_by_itself(kb, query: str) -> None:
+    assert lookup._asked_meaning(kb, query) == []
+
+
+@pytest.mark.parametrize(
     "query",
     ["how do you switch from Tecfidera to Ocrevus, is there a gap?",
      "what's involved in switching from tecfidera to a stronger drug"],
