@@ -454,6 +454,10 @@ _TARGETS = "drug targets"
 _CLASSES = "drug classes"
 
 
+_WORKING = frozenset("work working worked".split())  # as folded ("works" is "work")
+_HOW_IT_WORKS = frozenset("how doe do did".split())  # "how does MS work", "does it work"
+
+
 # Where a word was read, as folded: "my physio notes", "the neurologist's letter", "my MRI report".
 _PLACES = frozenset("letter report note leaflet result summary".split())
 _PLACE_NAME_WORDS = 3  # the longest name read as a place ("lumbar puncture results")
@@ -537,6 +541,9 @@ def _read(kb: KnowledgeBase, query: str, words: list[str]) -> Resolved:
     content = [w for w in words if w not in fillers]
     if not content:
         return _found([], "none")
+    # "Can I work with MS", "MS at work": work as a job, where nothing but MS is left; not "how does MS work".
+    if content == ["ms"] and _WORKING.intersection(words) and not _HOW_IT_WORKS.intersection(words):
+        words = content = ["job"]
     # Ever shorter readings of the query: without "MS" ("MS relapse"), without joining words ("vitamin D
     # and MS"), without qualifiers, doses and units ("Kesimpta pen", "copaxone 40 mg").
     variants = [content]

@@ -654,6 +654,10 @@ def test_a_joined_name_is_announced(run, real_data) -> None:
         # A name among the words is read as before.
         ("ms relapse", ["relapse"]),
         ("ms hug", ["ms-hug"]),
+        # Work as a job, with nothing else but MS; "how does MS work" asks about MS.
+        ("can I work with MS", ["employment"]),
+        ("ms at work", ["employment"]),
+        ("how does ms work", ["multiple-sclerosis"]),
     ],
 )
 def test_ms_with_a_topic_answers_the_topic(kb, query: str, expected: list[str]) -> None:
