@@ -159,6 +159,7 @@ DISCONTINUATION = "discontinuation"  # the word of the names of stopping a treat
 # the reactions, not about stopping the injections.
 MEDICINE_COMPOUNDS = frozenset({"site", "reaction"})
 STOPPING_REACH = 2  # the object: one of the next two words that are not fillers
+STARTED_LETTERS = 6  # the shortest start of a medicine's name read as that name in a sentence ("methylpred")
 MS_WEIGHT = 0.35  # "ms" is the subject of the whole tool: in a longer query it adds little
 
 
@@ -667,8 +668,17 @@ class Ranker:
         for noun in _derived(word):  # "incontinent": incontinence
             if noun in self.df:
                 return noun, 0.95
-        fixed = self.correct(word)
+        fixed = self.correct(word) or self.started(word)
         return (fixed, 0.85) if fixed else (word, 1.0)
+
+    def started(self, word: str) -> str | None:
+        """The one medicine whose name an unknown word starts, as Tab completion would finish it
+        ("methylpred" in "IV methylpred for 3 days": methylprednisolone), or None. Not for a word shorter
+        than STARTED_LETTERS or an English one."""
+        if len(word) < STARTED_LETTERS or not word.isalpha() or word in self.everyday or word in self.common:
+            return None
+        found = [name for name in self.medicines if name.startswith(word)]
+        return found[0] if len(found) == 1 else None
 
     def forms(self, word: str) -> list[str]:
         """Other known words a known word may be a form of: "constipated" is in one summary, but the entry

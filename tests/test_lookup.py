@@ -143,6 +143,7 @@ def test_canonical_forms_meet(a: str, b: str) -> None:
         ("acupuncturist", "acupuncture"),
         ("ocr", "ocrelizumab"),  # as Tab completion would finish it
         ("terif", "teriflunomide"),
+        ("IV methylpred for 3 days, can't sleep, is that normal", "methylprednisolone"),  # the start, in a sentence
         ("Clinically isolated syndrome (CIS)", "cis"),
         ("Walking (Gait) Difficulties", "walking-impairment"),  # a heading: the words outside the brackets
         ("pins and needles", "paraesthesia"),
