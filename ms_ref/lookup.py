@@ -181,8 +181,9 @@ DEFER_WORDS = 2  # from this many words besides fillers, a name found without qu
 def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     """What `query` names: {"ids": [...], "match": tier} with one id, several (ambiguous) or none. A verb of
     stopping a medicine is read as one word (ms_ref.rank.stopping); when that reading finds nothing, the
-    query is read again without it ("stop tysabri" still finds Tysabri). A query that finds nothing is
-    read again without "the word" before a word (_unworded), then with a name in pieces joined (_rejoined)."""
+    query is read again without it ("stop tysabri" still finds Tysabri). A clause that asks what a name
+    means answers with that name first (_asked_meaning). A query that finds nothing is read again without
+    "the word" before a word (_unworded), then with a name in pieces joined (_rejoined)."""
     query = query[:500]
     # "what is DIS? my letter says MRI demonstrates DIS": the word one clause asks the meaning of.
     asked = _asked_meaning(kb, query)
@@ -275,13 +276,13 @@ def _named(kb: KnowledgeBase, words: list[str]) -> list[str]:
     if not content or all(w in _QUALIFIERS for w in content) or _CONNECTORS.intersection(content):
         return []
     ids = kb.by_canonical(" ".join(content))
-    if not ids:  # as a report words it: "sustained ankle clonus bilaterally"
+    if not ids:  # as a report words it: "bilateral optic neuritis", "several juxtacortical lesions"
         ids = kb.by_canonical(" ".join(w for w in content if w not in _REPORTED))
     return ids if len(ids) == 1 and ids != kb.by_canonical("ms") else []
 
 
-# Words a clinic letter or a report puts around a finding, as folded: "bilateral extensor plantars",
-# "sustained ankle clonus", "mild spasticity in the left leg".
+# Words a clinic letter or a report puts around a finding, as folded: "bilateral optic neuritis", "several
+# juxtacortical lesions", "mild spasticity". Not "brisk": brisk reflexes are hyperreflexia.
 _REPORTED = frozenset(
     "bilateral bilaterally unilateral left right sided mild moderate severe marked sustained several "
     "multiple small new old few scattered some".split()
