@@ -254,15 +254,16 @@ def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
         match = re.search(_ASKING_WHAT, clause, flags=re.IGNORECASE)
         if match:
             more = more or match.start() > 0
-            quoted = canonical_words(clause[: match.start()]) or before
-            term = canonical_words(match.group("term") or match.group("meant") or "")
+            # Read as the whole query is: "what is an MSc, is it hard" asks about a degree (query_words).
+            quoted = query_words(kb, clause[: match.start()])[0] or before
+            term = query_words(kb, match.group("term") or match.group("meant") or "")[0]
             if match.group("meant") and term and all(w in _BACK for w in term):
                 saying = [index for index, word in enumerate(quoted) if word in _SAYING]
                 named = _named(kb, quoted) or (_named(kb, quoted[saying[-1] + 1 :]) if saying else [])
             else:
                 named = _named(kb, term)
             found.extend(i for i in named if i not in found)
-        before = canonical_words(clause)
+        before = query_words(kb, clause)[0]
     return found if len(found) == 1 and more else []
 
 

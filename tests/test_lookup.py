@@ -585,6 +585,7 @@ def test_the_name_a_clause_asks_the_meaning_of_answers(kb, query: str, entry_id:
         "my rabbit has a tilted head and keeps falling over, what is it",  # "it" quotes nothing
         "what does MS mean on a ship's name, like MS Oasis",  # another MS
         "what are the side effects, and how long do they last",  # a qualifier, no name
+        "what is an MSc, is it hard",  # a degree: MSC is written in capitals
     ],
 )
 def test_a_clause_asking_about_no_name_answers_nothing_by_itself(kb, query: str) -> None:
