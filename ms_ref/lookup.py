@@ -218,7 +218,6 @@ _CLAUSE_END = (
     r"|\s(?:and|but)\s(?=(?:how|why|what|when|where|which|who|do|does|did|is|are|can|could|will|would"
     r"|should|i|it|its|they|we|you)\b)"
 )
-_QUOTES = "\"“”‘’"
 # A clause asking what a word means: "what is DIS", "what are VEPs", "what's CIS", "define myelin", "the
 # meaning of periventricular", "what does FLAIR stand for", "what does DMT mean in my letter"; after the
 # words it quotes ("FLAIR hyperintensities in the deep white matter what does FLAIR stand for").
@@ -243,19 +242,18 @@ def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
         return []
     import re
 
-    for quote in _QUOTES:
-        query = query.replace(quote, " ")
-    query = re.sub(r"(?<!\w)'|'(?!\w)", " ", query)  # a quotation mark, not the one in "Lhermitte's"
+    # Quotation marks, not the apostrophe in "Lhermitte's".
+    query = re.sub(r"[\"“”‘’]|(?<!\w)'|'(?!\w)", " ", query)
     clauses = [c.strip() for c in re.split(_CLAUSE_END, query, flags=re.IGNORECASE) if c and c.strip()]
     found: list[str] = []
-    before: list[str] = []
+    before = ""  # the clause before, which "what does that mean" may point back to
     more = len(clauses) > 1  # more than the question, which the tiers read as it is
     for clause in clauses:
         match = re.search(_ASKING_WHAT, clause, flags=re.IGNORECASE)
         if match:
             more = more or match.start() > 0
             # Read as the whole query is: "what is an MSc, is it hard" asks about a degree (query_words).
-            quoted = query_words(kb, clause[: match.start()])[0] or before
+            quoted = query_words(kb, clause[: match.start()])[0] or query_words(kb, before)[0]
             term = query_words(kb, match.group("term") or match.group("meant") or "")[0]
             if match.group("meant") and term and all(w in _BACK for w in term):
                 saying = [index for index, word in enumerate(quoted) if word in _SAYING]
@@ -263,7 +261,7 @@ def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
             else:
                 named = _named(kb, term)
             found.extend(i for i in named if i not in found)
-        before = query_words(kb, clause)[0]
+        before = clause
     return found if len(found) == 1 and more else []
 
 
