@@ -27,7 +27,7 @@
     tests/eval/queries_test11.tsv an eleventh held-out batch (320 queries), by an author whose brief gave
                                  no example sentences, written before the next round of changes; only its
                                  figures are printed
-    tests/eval/queries_test12.tsv to queries_test20.tsv: nine further held-out batches (320 queries each),
+    tests/eval/queries_test12.tsv to queries_test21.tsv: ten further held-out batches (320 queries each),
                                  each by a further author, written before a round of changes; only their
                                  figures are printed
 
@@ -70,6 +70,7 @@ TEST17 = ROOT / "tests" / "eval" / "queries_test17.tsv"
 TEST18 = ROOT / "tests" / "eval" / "queries_test18.tsv"
 TEST19 = ROOT / "tests" / "eval" / "queries_test19.tsv"
 TEST20 = ROOT / "tests" / "eval" / "queries_test20.tsv"
+TEST21 = ROOT / "tests" / "eval" / "queries_test21.tsv"
 # Each held-out batch with the name its figures are printed under.
 HELD_OUT = (
     (TEST, "test part (held out)"),
@@ -92,6 +93,7 @@ HELD_OUT = (
     (TEST18, "eighteenth held-out batch"),
     (TEST19, "nineteenth held-out batch"),
     (TEST20, "twentieth held-out batch"),
+    (TEST21, "twenty-first held-out batch"),
 )
 
 
