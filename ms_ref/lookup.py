@@ -208,6 +208,12 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
         again = _placed_or_read(kb, " ".join(joined), joined, otherwise)
         if again["ids"]:
             return _found(again["ids"], "fuzzy" if again["match"] in ("exact", "canonical") else again["match"])
+    # Where the query as a whole found nothing, the name a query of one clause asks about ("what does
+    # nystagmus on lateral gaze mean in my clinic letter"). Never MS itself: "what does MS mean on a
+    # ship's name" is about something else.
+    asked = _asked_meaning(kb, query, alone=True)
+    if asked:
+        return _found(asked, "canonical")
     return found
 
 
@@ -231,14 +237,16 @@ _BACK = frozenset("that this it".split())
 _SAYING = frozenset("say said wrote written write mention mentioned show showed state stated read".split())
 
 
-def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
+def _asked_meaning(kb: KnowledgeBase, query: str, alone: bool = False) -> list[str]:
     """The entry whose name or alias one clause of a longer query asks the meaning of ("what does
     periventricular mean? report says several ovoid periventricular T2 hyperintensities", "what are VEPs
     and do they involve needles"), or that the words before "what does that mean" quote ("radiologist
     wrote periventricular - what does that mean"). The name asked about wins over the other words, as a
     name alone does. Empty when no clause asks, or clauses ask about different entries, or the word is
-    MS, a qualifier ("what are the side effects") or not a whole name."""
-    if not any(mark in query for mark in "?!;:,-–—\"“”‘’") and " and " not in query and " but " not in query:
+    MS, a qualifier ("what are the side effects") or not a whole name, or the query is the question alone
+    unless `alone`."""
+    marked = any(mark in query for mark in "?!;:,-–—\"“”‘’") or " and " in query or " but " in query
+    if not alone and not marked:
         return []
     import re
 
@@ -259,10 +267,13 @@ def _asked_meaning(kb: KnowledgeBase, query: str) -> list[str]:
                 saying = [index for index, word in enumerate(quoted) if word in _SAYING]
                 named = _named(kb, quoted) or (_named(kb, quoted[saying[-1] + 1 :]) if saying else [])
             else:
-                named = _named(kb, term)
+                # The finding before where a report places it: "what does nystagmus on lateral gaze mean".
+                placing = (index for index, word in enumerate(term) if word in _PLACING)
+                placed = next(placing, 0) if match.group("meant") else 0
+                named = _named(kb, term) or (_named(kb, term[:placed]) if placed else [])
             found.extend(i for i in named if i not in found)
         before = clause
-    return found if len(found) == 1 and more else []
+    return found if len(found) == 1 and (more or alone) else []
 
 
 def _named(kb: KnowledgeBase, words: list[str]) -> list[str]:
@@ -280,6 +291,9 @@ def _named(kb: KnowledgeBase, words: list[str]) -> list[str]:
     return ids if len(ids) == 1 and ids != kb.by_canonical("ms") else []
 
 
+# Words after which a report says where a finding is, as folded ("nystagmus on lateral gaze", "lesions in
+# the cervical cord", "a lesion at C4").
+_PLACING = frozenset("on in at within along involving affecting".split())
 # Words a clinic letter or a report puts around a finding, as folded: "bilateral optic neuritis", "several
 # juxtacortical lesions", "mild spasticity". Not "brisk": brisk reflexes are hyperreflexia.
 _REPORTED = frozenset(

@@ -574,11 +574,26 @@ def test_the_word_asked_about_is_the_subject(kb, query: str, entry_id: str) -> N
         ("radiologist wrote periventricular - what does that mean?", "periventricular-lesion"),
         ("my letter says mild spasticity - what does that mean?", "spasticity"),
         ("what's CIS, is it MS?", "cis"),
+        # A query of one question the other readings find nothing for; the finding before where it is.
+        ('what does "nystagmus on lateral gaze" mean in my clinic letter', "nystagmus"),
+        ("what does a lesion at C4 in my neck mean for me", "lesion"),
     ],
 )
 def test_the_name_a_clause_asks_the_meaning_of_answers(kb, query: str, entry_id: str) -> None:
     """A clinic letter quoted around a question: the name asked about wins over the other words."""
     assert lookup.resolve_query(kb, query)["ids"] == [entry_id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what does ms mean on a stopwatch, milliseconds?",  # MS itself is never the name asked about
+        "what does ms stand for in texting",
+        "what is a lesion on the skin",  # "what is X on Y" is no report's finding
+    ],
+)
+def test_a_question_about_another_ms_or_no_finding_finds_nothing(kb, query: str) -> None:
+    assert lookup.resolve_query(kb, query)["ids"] == []
 
 
 @pytest.mark.parametrize(
