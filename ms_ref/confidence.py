@@ -54,15 +54,15 @@ NEIGHBOURS = 5
 CANDIDATES = 3
 # A sentence the thresholds answered: the answer model's likeliest other candidate replaces their answer
 # when the model would answer it and is surer of it by this much (switched()). Set on the dev part, each
-# author's part compared with the others' examples: where the query names no entry, 364 right answers
-# gained and 43 lost; where it names a treatment (which gives way as switched() says), 180 gained and 12 lost.
+# author's part compared with the others' examples: where the query names no entry, 376 right answers
+# gained and 43 lost; where it names a treatment (which gives way as switched() says), 192 gained and 15 lost.
 SWITCH_MARGIN = 0.4
 # The second look is for sentences and questions; a word or two is a name, a slip or the start of one,
 # which the tiers after the ranker read.
 MIN_WORDS = 3
 # Below this likelihood for each candidate a sentence's candidates are no suggestions (unrelated()): of the
-# dev sentences that find no answer (each author's part compared with the others' examples), 5,065 of the
-# 6,215 outside MS and 35 of the 557 with the right entry among their first five candidates.
+# dev sentences that find no answer (each author's part compared with the others' examples), 5,240 of the
+# 6,405 outside MS and 37 of the 548 with the right entry among their first five candidates.
 UNRELATED = 0.02
 # The features before the query's vector, in the order of the weights in confidence.txt.
 NAMES = (
