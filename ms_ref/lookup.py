@@ -183,7 +183,8 @@ def resolve_query(kb: KnowledgeBase, query: str) -> Resolved:
     stopping a medicine is read as one word (ms_ref.rank.stopping); when that reading finds nothing, the
     query is read again without it ("stop tysabri" still finds Tysabri). A clause that asks what a name
     means answers with that name first (_asked_meaning). A query that finds nothing is read again without
-    "the word" before a word (_unworded), then with a name in pieces joined (_rejoined)."""
+    "the word" before a word (_unworded), then with a name in pieces joined (_rejoined), then as one
+    question about a name (_asked_meaning, alone)."""
     query = query[:500]
     # "what is DIS? my letter says MRI demonstrates DIS": the word one clause asks the meaning of.
     asked = _asked_meaning(kb, query)
